@@ -1,5 +1,20 @@
-// React bindings for web-socket-client (`web-socket-client/react`).
-// Placeholder: the hooks/components come in a later change. They must import the core through a
-// relative path (e.g. `../core/index`); tsdown then emits the shared code once, as a chunk that
-// both `dist/index.js` and `dist/react.js` import.
-export {};
+import { createWebSocketContext } from './create-web-socket-context';
+
+export {
+  createWebSocketContext,
+  type UseMessagesOptions,
+  type WebSocketContext,
+  type WebSocketProviderProps,
+} from './create-web-socket-context';
+export { MissingProviderError } from './errors';
+
+/** The default context, for apps with one socket; `createWebSocketContext` makes typed others. */
+export const {
+  WebSocketProvider,
+  useWebSocket,
+  useConnectionState,
+  useMessages,
+  useMessageListener,
+  useSend,
+  useReconnect,
+} = /* @__PURE__ */ createWebSocketContext();
