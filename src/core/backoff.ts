@@ -79,8 +79,8 @@ export class BinaryExponentialBackoff implements Backoff {
 
 export interface JitterOptions {
   /**
-   * Share of each delay that is randomised: the delay becomes d × (1 − ratio × random()).
-   * 1 is full jitter (uniform in [0, d]); 0 leaves the sequence as it is.
+   * How far each delay may stray from the wrapped one: it becomes uniform in
+   * [d × (1 − ratio), d × (1 + ratio)]. 1 (the default) spreads over [0, 2d]; 0 changes nothing.
    */
   ratio?: number | undefined;
   /** A source of numbers in [0, 1); injectable so tests and simulations are repeatable. */
@@ -89,7 +89,10 @@ export interface JitterOptions {
 
 /**
  * Spreads any backoff's delays so that many clients dropped at once do not return in the same
- * instant. The wrapped backoff keeps its own state; `reset()` passes through.
+ * instant. The spread is centred on the wrapped delay, so the average delay, and with it the
+ * seed's give-up timing, stays what the wrapped backoff says; centring also halves the peak
+ * that jitter in [0, d] leaves when the delays reach their cap (10,000 clients after a 10 s
+ * outage: about 160 connects in the busiest 100 ms instead of 320). `reset()` passes through.
  */
 export const withJitter = (
   backoff: Backoff,
@@ -99,7 +102,7 @@ export const withJitter = (
     throw new InvalidOptionError(`withJitter ratio must be between 0 and 1, got ${String(ratio)}.`);
   }
   return {
-    next: () => backoff.next() * (1 - ratio * random()),
+    next: () => backoff.next() * (1 - ratio + 2 * ratio * random()),
     reset: () => backoff.reset(),
   };
 };
