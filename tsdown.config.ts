@@ -1,23 +1,36 @@
-import { defineConfig } from 'tsdown';
+import { defineConfig, type UserConfig } from 'tsdown';
 
-// Two entries. `src/react/index.ts` imports the core through a relative path; Rolldown sees the
-// shared module graph and emits `dist/react.js` as `import { ... } from './index.js'` (or via a
-// shared chunk), so the core code ships once and `instanceof` checks work across both entries.
-export default defineConfig({
-  entry: {
-    index: 'src/core/index.ts',
-    react: 'src/react/index.ts',
+// The React entry must not carry its own copy of the core (two copies would break `instanceof`
+// and double the size): its imports of src/core resolve to the published `./index.js`.
+const coreAsSibling = {
+  name: 'core-as-sibling',
+  resolveId(id: string, importer: string | undefined) {
+    if (importer?.includes('/src/react/') && /(^|\/)core(\/index)?(\.ts)?$/.test(id)) {
+      return { id: './index.js', external: true };
+    }
+    return null;
   },
+};
+
+const shared: UserConfig = {
   format: ['esm'],
   dts: true,
-  target: 'es2020',
+  // Class fields and optional chaining stay native: every supported runtime has them.
+  target: 'es2022',
   platform: 'neutral',
   outDir: 'dist',
-  clean: true,
   minify: false,
   sourcemap: false,
-  deps: {
+};
+
+export default defineConfig([
+  { ...shared, entry: { index: 'src/core/index.ts' }, clean: true },
+  {
+    ...shared,
+    entry: { react: 'src/react/index.ts' },
+    clean: false,
+    plugins: [coreAsSibling],
     // React is an optional peer dependency: never bundle it.
-    neverBundle: ['react', 'react-dom', 'react/jsx-runtime'],
+    deps: { neverBundle: ['react', 'react-dom', 'react/jsx-runtime'] },
   },
-});
+]);
