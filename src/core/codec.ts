@@ -6,8 +6,15 @@ export interface Codec<In, Out> {
   decode(data: Data): In;
 }
 
-/** JSON text frames in both directions. `json<Incoming, Outgoing>()` types the socket. */
+/**
+ * JSON in both directions: text frames out; text or binary (UTF-8) frames in, since `ws` hands
+ * binary frames over as bytes. A Blob cannot be read synchronously: use `binaryType: 'arraybuffer'`.
+ * `json<Incoming, Outgoing>()` types the socket.
+ */
 export const json = <In = unknown, Out = unknown>(): Codec<In, Out> => ({
   encode: (value) => JSON.stringify(value),
-  decode: (data) => JSON.parse(String(data)) as In,
+  decode: (data) =>
+    JSON.parse(
+      typeof data === 'string' ? data : new TextDecoder().decode(data as ArrayBuffer),
+    ) as In,
 });

@@ -27,6 +27,7 @@ export class Emitter<T> implements Subscribable<T> {
   private listeners: readonly Listener<T>[] = [];
   private readonly enders = new Set<() => void>();
   private ended = false;
+  private emits = 0;
   private readonly current: (() => T) | undefined;
   constructor(current?: () => T) {
     this.current = current;
@@ -42,7 +43,13 @@ export class Emitter<T> implements Subscribable<T> {
   }
 
   emit(value: T): void {
-    for (const listener of this.listeners) call(listener, value);
+    const n = ++this.emits;
+    for (const listener of this.listeners) {
+      // A listener set a newer current value, which every listener has heard: don't follow it
+      // with this stale one (a state listener that closes the socket inside its callback).
+      if (this.current && n !== this.emits) return;
+      call(listener, value);
+    }
   }
 
   /** Completes the stream: listeners are dropped and async iterators finish. */
@@ -82,7 +89,8 @@ export class Emitter<T> implements Subscribable<T> {
   }
 
   private listen(listener: Listener<T>, onEnd?: () => void): () => void {
-    let wrapped = listener;
+    // A wrapper of its own: unsubscribing one of two subscriptions of one function keeps the other.
+    let wrapped: Listener<T> = (value) => listener(value);
     if (this.current) {
       let last: T | undefined;
       let first = true;

@@ -134,7 +134,7 @@ export class WebSocket<In = Data, Out = Data> {
   private readonly budget: number;
   private readonly minUptime: number;
   private readonly beat?:
-    | { interval: number; timeout: number; ping?: Data | undefined }
+    | { interval: number; timeout: number; ping?: Data | undefined; protocol: boolean }
     | undefined;
   private readonly isPong: (data: unknown) => boolean = () => false;
   private readonly limits?: Required<QueueOptions> | undefined;
@@ -154,6 +154,8 @@ export class WebSocket<In = Data, Out = Data> {
   private openedAt = 0;
   private seen = 0;
   private probedAt = 0;
+  /** Life since the last probe: a flag, not a time compare, as the wall clock may step back. */
+  private heard = false;
   private proto = '';
   private q: Queued<Out>[] = [];
   private bytes = 0;
@@ -185,8 +187,11 @@ export class WebSocket<In = Data, Out = Data> {
         ? o.giveUpAfter
         : ms(o.giveUpAfter ?? this.timeout, 'giveUpAfter');
     this.minUptime = ms(o.minUptime ?? 5_000, 'minUptime');
-    const hb =
-      o.heartbeat ?? (o.pingInterval === undefined ? undefined : { interval: o.pingInterval });
+    // The seed's pingInterval is a protocol ping: where there is none (browsers) it does nothing,
+    // as in Dart, rather than declaring a quiet but healthy server dead.
+    const hb: (HeartbeatOptions & { protocol?: true }) | undefined =
+      o.heartbeat ??
+      (o.pingInterval === undefined ? undefined : { interval: o.pingInterval, protocol: true });
     if (hb) {
       const interval = ms(hb.interval, 'heartbeat interval');
       if (!interval) throw new InvalidOptionError('heartbeat interval must be greater than 0.');
@@ -194,6 +199,7 @@ export class WebSocket<In = Data, Out = Data> {
         interval,
         timeout: ms(hb.timeout ?? interval, 'heartbeat timeout'),
         ping: hb.ping,
+        protocol: 'protocol' in hb,
       };
       const pong = hb.pong;
       if (pong !== undefined) this.isPong = typeof pong === 'function' ? pong : (d) => d === pong;
@@ -285,6 +291,7 @@ export class WebSocket<In = Data, Out = Data> {
       try {
         t.close(code, reason);
       } catch {
+        this.go({ type: 'close', code, reason });
         finish();
         return;
       }
@@ -318,7 +325,9 @@ export class WebSocket<In = Data, Out = Data> {
     const last = passed[passed.length - 1];
     if (!last) return true;
     this.s = last;
-    for (const state of passed) this.states.emit(state);
+    // A listener may move the state on (close inside a Disconnected callback): stop replaying
+    // the older states after that.
+    for (const state of passed) if (this.s === last) this.states.emit(state);
     return this.s === last;
   }
 
@@ -331,10 +340,11 @@ export class WebSocket<In = Data, Out = Data> {
   /** Clears the timer and detaches and discards the transport: nothing of this attempt survives. */
   private stop(): void {
     this.arm(undefined, 0, noop);
+    // Bumped even with no transport: a URL provider still pending must not dial later.
+    this.g++;
     const t = this.t;
     if (!t) return;
     this.t = null;
-    this.g++;
     t.onopen = t.onmessage = t.onclose = null;
     // ws throws an unhandled 'error' when it has no listener, e.g. after aborting a handshake.
     t.onerror = noop;
@@ -359,7 +369,7 @@ export class WebSocket<In = Data, Out = Data> {
     try {
       url = this.url();
     } catch (error) {
-      return this.failed(error);
+      return this.failLater(error, g);
     }
     if (typeof url === 'object' && 'then' in url) {
       url.then(
@@ -376,7 +386,7 @@ export class WebSocket<In = Data, Out = Data> {
       const headers = this.o.headers;
       t = new this.impl(toUrl(url), protocols, headers && { headers });
     } catch (error) {
-      return this.failed(error);
+      return this.failLater(error, g);
     }
     if (this.o.binaryType) t.binaryType = this.o.binaryType;
     this.t = t;
@@ -418,14 +428,15 @@ export class WebSocket<In = Data, Out = Data> {
     this.q = [];
     this.bytes = 0;
     // Effects before listeners: a listener may close the socket, which must win.
-    if (this.beat) this.arm('beat', this.beat.interval, this.tick);
+    if (this.beat && !(this.beat.protocol && !t.ping))
+      this.arm('beat', this.beat.interval, this.tick);
     else this.arm(undefined, 0, noop);
     this.go({ type: 'open' });
   }
 
   private receive(data: unknown): void {
     if (this.beat) {
-      this.seen = this.clock.now();
+      this.alive();
       if (this.isPong(data)) return;
     }
     const codec = this.o.codec;
@@ -438,7 +449,7 @@ export class WebSocket<In = Data, Out = Data> {
         `A message could not be decoded and was dropped: ${String(cause)}`,
         { cause },
       );
-      (this.o.onError ?? console.error)(error);
+      this.report(error);
       return;
     }
     this.msgs.emit(value);
@@ -446,6 +457,7 @@ export class WebSocket<In = Data, Out = Data> {
 
   private readonly alive = (): void => {
     this.seen = this.clock.now();
+    this.heard = true;
   };
 
   private readonly tick = (): void => {
@@ -453,9 +465,11 @@ export class WebSocket<In = Data, Out = Data> {
     if (!beat) return;
     const now = this.clock.now();
     if (this.probedAt) {
-      if (this.seen < this.probedAt) return this.dead();
+      if (!this.heard) return this.dead();
       this.probedAt = 0;
     }
+    // The wall clock stepped back: count idleness from now, not from a time still to come.
+    if (this.seen > now) this.seen = now;
     const idle = now - this.seen;
     if (idle < beat.interval) this.arm('beat', beat.interval - idle, this.tick);
     else this.probe();
@@ -465,8 +479,9 @@ export class WebSocket<In = Data, Out = Data> {
   private probe(): void {
     const beat = this.beat;
     const t = this.t;
-    if (!beat || !t) return;
+    if (!beat || !t || (beat.protocol && !t.ping)) return;
     this.probedAt = this.clock.now();
+    this.heard = false;
     try {
       if (beat.ping !== undefined) t.send(beat.ping);
       else t.ping?.();
@@ -494,7 +509,12 @@ export class WebSocket<In = Data, Out = Data> {
       this.backoff.reset();
       this.spent = 0;
     }
-    const retry = this.o.shouldReconnect?.({ code, reason }) ?? true;
+    let retry = true;
+    try {
+      retry = this.o.shouldReconnect?.({ code, reason }) ?? true;
+    } catch (error) {
+      this.report(error); // a broken policy must not strand the socket: keep the seed's default
+    }
     if (retry && this.spent >= this.budget) return this.giveUp();
     if (!this.go({ type: 'lost', retry, code, reason })) return;
     if (!retry) return this.end();
@@ -510,6 +530,12 @@ export class WebSocket<In = Data, Out = Data> {
     if (this.spent >= this.budget) return this.giveUp();
     // The first failure is visible (the seed's Disconnected with the error), then one Reconnecting.
     if (this.go({ type: 'lost', retry: true, error }) && !this.phase) this.attempt();
+  }
+
+  // Synchronous failures (a throwing URL provider, a constructor that rejects the URL) surface a
+  // microtask later, as a network failure would, so listeners attached after construction hear them.
+  private failLater(error: unknown, g: number): void {
+    queueMicrotask(() => g === this.g && this.failed(error));
   }
 
   private later(): void {
@@ -555,6 +581,18 @@ export class WebSocket<In = Data, Out = Data> {
     }
   };
 
+  private dropped(data: Out, reason: DropReason): void {
+    try {
+      this.o.onDrop?.(data, reason);
+    } catch (error) {
+      this.report(error);
+    }
+  }
+
+  private report(error: unknown): void {
+    (this.o.onError ?? console.error)(error);
+  }
+
   private encode(data: Out): Data {
     return this.o.codec ? this.o.codec.encode(data) : (data as Data);
   }
@@ -565,7 +603,7 @@ export class WebSocket<In = Data, Out = Data> {
     while (this.q[0] && now - this.q[0].at > maxAge) {
       const m = this.q.shift() as Queued<Out>;
       this.bytes -= m.size;
-      this.o.onDrop?.(m.data, 'expired');
+      this.dropped(m.data, 'expired');
     }
   }
 
@@ -573,7 +611,7 @@ export class WebSocket<In = Data, Out = Data> {
     const q = this.q;
     this.q = [];
     this.bytes = 0;
-    for (const m of q) this.o.onDrop?.(m.data, reason);
+    for (const m of q) this.dropped(m.data, reason);
   }
 }
 

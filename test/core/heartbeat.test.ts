@@ -1,0 +1,280 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { ConstantBackoff, Disconnected, type HeartbeatOptions } from '../../src/core';
+import {
+  expectNoLeaks,
+  FakeTransport,
+  make,
+  record,
+  types,
+  WsLikeTransport,
+} from './fake-transport';
+
+const seed = () => ({ backoff: new ConstantBackoff(0), minUptime: 0 });
+const ws = (heartbeat: HeartbeatOptions, extra = {}) => {
+  const socket = make({ ...seed(), WebSocket: WsLikeTransport, heartbeat, ...extra });
+  const t = FakeTransport.last as WsLikeTransport;
+  return { socket, t };
+};
+
+beforeEach(() => {
+  vi.useFakeTimers();
+  FakeTransport.reset();
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe('heartbeat', () => {
+  it('sends a protocol ping after `interval` idle, and declares the link dead after `timeout`', () => {
+    const { socket, t } = ws({ interval: 1000, timeout: 500 });
+    const states = record(socket);
+    t.open();
+    vi.advanceTimersByTime(999);
+    expect(t.pings).toBe(0);
+    vi.advanceTimersByTime(1);
+    expect(t.pings).toBe(1);
+    vi.advanceTimersByTime(499);
+    expect(socket.connection.state.type).toBe('connected');
+    vi.advanceTimersByTime(1);
+    expect(types(states)).toEqual(['connecting', 'connected', 'disconnected', 'reconnecting']);
+    expect(states[2]).toEqual(new Disconnected({ code: 1006, reason: 'heartbeat timeout' }));
+    // Declared dead at once: detached, terminated, and the reconnect starts without waiting.
+    expect(t.terminateCalls).toBe(1);
+    expect(t.detached).toBe(true);
+    expect(t.listenerCount).toBe(0);
+    expect(FakeTransport.instances).toHaveLength(2);
+  });
+
+  it('registers for ws ping/pong only with a heartbeat', () => {
+    make({ WebSocket: WsLikeTransport });
+    expect((FakeTransport.last as WsLikeTransport).listenerCount).toBe(0);
+    const { t } = ws({ interval: 1000 });
+    expect([...t.listeners.keys()].sort()).toEqual(['ping', 'pong']);
+  });
+
+  it('timeout defaults to interval', () => {
+    const { socket, t } = ws({ interval: 1000 });
+    t.open();
+    vi.advanceTimersByTime(1999);
+    expect(socket.connection.state.type).toBe('connected');
+    vi.advanceTimersByTime(1);
+    expect(socket.connection.state.type).toBe('reconnecting');
+  });
+
+  it('any inbound message postpones the probe', () => {
+    const { socket, t } = ws({ interval: 1000, timeout: 500 });
+    const got: unknown[] = [];
+    socket.messages.subscribe((m) => got.push(m));
+    t.open();
+    vi.advanceTimersByTime(800);
+    t.receive('data');
+    vi.advanceTimersByTime(999);
+    expect(t.pings).toBe(0);
+    vi.advanceTimersByTime(1);
+    expect(t.pings).toBe(1);
+    expect(got).toEqual(['data']);
+  });
+
+  it('a pong counts as life', () => {
+    const { socket, t } = ws({ interval: 1000, timeout: 500 });
+    t.open();
+    vi.advanceTimersByTime(1000);
+    expect(t.pings).toBe(1);
+    vi.advanceTimersByTime(200);
+    t.pong();
+    vi.advanceTimersByTime(300); // the deadline: alive
+    expect(socket.connection.state.type).toBe('connected');
+    vi.advanceTimersByTime(699); // 1000 ms after the pong
+    expect(t.pings).toBe(1);
+    vi.advanceTimersByTime(1);
+    expect(t.pings).toBe(2);
+  });
+
+  it("a server's own ping counts as life", () => {
+    const { socket, t } = ws({ interval: 1000, timeout: 500 });
+    t.open();
+    vi.advanceTimersByTime(1000);
+    for (const l of t.listeners.get('ping') ?? []) l();
+    vi.advanceTimersByTime(500);
+    expect(socket.connection.state.type).toBe('connected');
+  });
+
+  it('no false positive when the reply arrives just before the timeout', () => {
+    const { socket, t } = ws({ interval: 1000, timeout: 500 });
+    t.open();
+    vi.advanceTimersByTime(1499);
+    t.receive('late but in time');
+    vi.advanceTimersByTime(1);
+    expect(socket.connection.state.type).toBe('connected');
+    expect(FakeTransport.instances).toHaveLength(1);
+  });
+
+  it('sends the app-level `ping` through send when given, instead of a protocol ping', () => {
+    const { t } = ws({ interval: 1000, ping: '{"type":"ping"}' });
+    t.open();
+    vi.advanceTimersByTime(1000);
+    expect(t.sent).toEqual(['{"type":"ping"}']);
+    expect(t.pings).toBe(0);
+  });
+
+  it('an app-level ping works on a browser-like transport (no ping method)', () => {
+    const socket = make({ ...seed(), heartbeat: { interval: 1000, ping: 'ping', pong: 'pong' } });
+    const got: unknown[] = [];
+    socket.messages.subscribe((m) => got.push(m));
+    const t = FakeTransport.last;
+    t.open();
+    vi.advanceTimersByTime(1000);
+    expect(t.sent).toEqual(['ping']);
+    t.receive('pong');
+    vi.advanceTimersByTime(1000);
+    expect(socket.connection.state.type).toBe('connected');
+    expect(got).toEqual([]);
+  });
+
+  it('the `pong` matcher swallows replies: they never reach messages', () => {
+    const { socket, t } = ws({ interval: 1000, pong: 'pong' });
+    const got: unknown[] = [];
+    socket.messages.subscribe((m) => got.push(m));
+    t.open();
+    t.receive('pong');
+    t.receive('data');
+    expect(got).toEqual(['data']);
+
+    const fn = ws({
+      interval: 1000,
+      pong: (d) => typeof d === 'string' && d.startsWith('{"pong"'),
+    });
+    const got2: unknown[] = [];
+    fn.socket.messages.subscribe((m) => got2.push(m));
+    fn.t.open();
+    fn.t.receive('{"pong":1}');
+    fn.t.receive('{"data":1}');
+    expect(got2).toEqual(['{"data":1}']);
+  });
+
+  it('without a `pong` matcher, replies are ordinary messages', () => {
+    const { socket, t } = ws({ interval: 1000 });
+    const got: unknown[] = [];
+    socket.messages.subscribe((m) => got.push(m));
+    t.open();
+    t.receive('pong');
+    expect(got).toEqual(['pong']);
+  });
+
+  it('a timer that fires long after it was due (the machine slept) probes at once', () => {
+    const { t } = ws({ interval: 1000, timeout: 500 });
+    t.open();
+    vi.advanceTimersByTime(900);
+    t.receive('x'); // without the jump the probe would wait until 1900
+    vi.setSystemTime(Date.now() + 3_600_000);
+    vi.advanceTimersByTime(100);
+    expect(t.pings).toBe(1);
+  });
+
+  it('without a clock jump the same timer only re-arms', () => {
+    const { t } = ws({ interval: 1000, timeout: 500 });
+    t.open();
+    vi.advanceTimersByTime(900);
+    t.receive('x');
+    vi.advanceTimersByTime(100);
+    expect(t.pings).toBe(0);
+    vi.advanceTimersByTime(899);
+    expect(t.pings).toBe(0);
+    vi.advanceTimersByTime(1);
+    expect(t.pings).toBe(1);
+  });
+
+  it('pingInterval (the seed option) maps to a heartbeat with timeout = interval', () => {
+    const socket = make({ ...seed(), WebSocket: WsLikeTransport, pingInterval: 2000 });
+    const states = record(socket);
+    const t = FakeTransport.last as WsLikeTransport;
+    t.open();
+    vi.advanceTimersByTime(2000);
+    expect(t.pings).toBe(1);
+    vi.advanceTimersByTime(1999);
+    expect(socket.connection.state.type).toBe('connected');
+    vi.advanceTimersByTime(1);
+    expect(states[2]).toEqual(new Disconnected({ code: 1006, reason: 'heartbeat timeout' }));
+    expect(FakeTransport.instances).toHaveLength(2);
+  });
+
+  it('runs again on the reconnected transport', () => {
+    const { socket } = ws({ interval: 1000 });
+    FakeTransport.last.open();
+    FakeTransport.last.serverClose(1001, '');
+    const t2 = FakeTransport.last as WsLikeTransport;
+    t2.open();
+    expect(socket.connection.state.type).toBe('reconnected');
+    vi.advanceTimersByTime(1000);
+    expect(t2.pings).toBe(1);
+  });
+
+  it('stops while closing and leaves nothing behind', () => {
+    const { socket, t } = ws({ interval: 1000 });
+    t.open();
+    vi.advanceTimersByTime(500);
+    socket.close();
+    vi.advanceTimersByTime(3000);
+    expect(t.pings).toBe(0);
+    t.finishClose();
+    expectNoLeaks();
+  });
+
+  it('without a heartbeat, an open socket holds no timer', () => {
+    make(seed());
+    FakeTransport.last.open();
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('a death within minUptime waits the backoff before the next attempt', () => {
+    make({
+      WebSocket: WsLikeTransport,
+      heartbeat: { interval: 1000 },
+      backoff: new ConstantBackoff(700),
+    });
+    FakeTransport.last.open();
+    vi.advanceTimersByTime(2000);
+    expect(FakeTransport.instances).toHaveLength(1);
+    vi.advanceTimersByTime(700);
+    expect(FakeTransport.instances).toHaveLength(2);
+  });
+
+  it('on a browser-like transport with no ping data, only the server’s own traffic keeps it alive', () => {
+    const socket = make({ ...seed(), heartbeat: { interval: 1000, timeout: 1000 } });
+    const t = FakeTransport.last;
+    t.open();
+    for (let i = 0; i < 5; i++) {
+      vi.advanceTimersByTime(900);
+      t.receive('server heartbeat');
+    }
+    expect(socket.connection.state.type).toBe('connected');
+    expect(t.sent).toEqual([]);
+    vi.advanceTimersByTime(2000);
+    expect(socket.connection.state.type).toBe('reconnecting');
+  });
+});
+
+describe('pingInterval where there is no protocol ping', () => {
+  it('does nothing, as in the seed on the web, instead of declaring a quiet server dead', () => {
+    const socket = make({ ...seed(), WebSocket: FakeTransport, pingInterval: 1000 });
+    const states = record(socket);
+    FakeTransport.last.open();
+    expect(vi.getTimerCount()).toBe(0);
+    vi.advanceTimersByTime(10_000);
+    expect(types(states)).toEqual(['connecting', 'connected']);
+    expect(FakeTransport.last.sent).toEqual([]);
+    socket.close();
+    FakeTransport.last.finishClose();
+    expectNoLeaks();
+  });
+
+  it('an explicit heartbeat without ping still watches for the server’s own heartbeats', () => {
+    const socket = make({ ...seed(), WebSocket: FakeTransport, heartbeat: { interval: 1000 } });
+    const states = record(socket);
+    FakeTransport.last.open();
+    vi.advanceTimersByTime(2000);
+    expect(states[2]).toEqual(new Disconnected({ code: 1006, reason: 'heartbeat timeout' }));
+    socket.close();
+    expectNoLeaks();
+  });
+});
