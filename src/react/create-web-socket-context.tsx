@@ -167,16 +167,27 @@ export function createWebSocketContext<In = Data, Out = Data>(
     useEffect(() => handle.subscribeMessages((message) => latest.current(message)), [handle]);
   }
 
+  // One identity for the provider's lifetime, even when a new url or options replace the handle.
+  const useLatestHandle = (hook: string) => {
+    const handle = useHandle(hook);
+    const current = useRef(handle);
+    useInsertionEffect(() => {
+      current.current = handle;
+    });
+    return current;
+  };
+
   function useSend(): (data: Out) => boolean {
-    const handle = useHandle('useSend');
-    return useCallback((data: Out) => handle.get().send(data), [handle]);
+    const current = useLatestHandle('useSend');
+    return useCallback((data: Out) => current.current.get().send(data), [current]);
   }
 
   function useReconnect(): () => void {
-    const handle = useHandle('useReconnect');
+    const current = useLatestHandle('useReconnect');
     return useCallback(() => {
+      const handle = current.current;
       if (!handle.renew()) handle.get().reconnect();
-    }, [handle]);
+    }, [current]);
   }
 
   return {

@@ -46,6 +46,8 @@ export class MessageBuffer<T> {
   listen(source: (push: (message: T) => void) => () => void, listener: () => void): () => void {
     this.listener = listener;
     const stop = source(this.push);
+    // Messages held back by a disconnect (a new socket, StrictMode's re-subscribe) still show.
+    if (this.pending.length) this.cancel ??= nextFrame(this.flush);
     return () => {
       stop();
       this.cancel?.();

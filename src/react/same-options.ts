@@ -1,7 +1,8 @@
 /**
  * Whether two renders' options describe the same connection. Plain objects and arrays compare
  * by value, so `options={{ protocols: ['v1'] }}` written inline does not reconnect on every
- * render. Functions always compare equal: the provider calls the latest one through a ref.
+ * render; URLs compare by `href`. Functions always compare equal: the provider calls the latest
+ * one through a ref.
  * Other objects (a backoff, a codec, a scheduler) compare by class: they are taken from the render
  * that created the socket; change the provider's `key` to replace them.
  */
@@ -9,6 +10,7 @@ export const sameOptions = (a: unknown, b: unknown): boolean => {
   if (Object.is(a, b)) return true;
   if (typeof a === 'function' && typeof b === 'function') return true;
   if (!a || !b || typeof a !== 'object' || typeof b !== 'object') return false;
+  if (a instanceof URL || b instanceof URL) return String(a) === String(b);
   if (Array.isArray(a)) {
     return Array.isArray(b) && a.length === b.length && a.every((v, i) => sameOptions(v, b[i]));
   }

@@ -81,10 +81,11 @@ export class SocketHandle<In = Data, Out = Data> {
 
   /** Replaces an ended socket with a fresh one from the same options; false if it cannot. */
   renew(): boolean {
-    if (!this.create || !this.socket || this.socket.connection.state.type !== 'disconnected') {
-      return false;
-    }
+    const state = this.socket?.connection.state.type;
+    // Closing counts as spent too: the socket will never reconnect, so a Retry gets a fresh one.
+    if (!this.create || (state !== 'disconnected' && state !== 'disconnecting')) return false;
     this.unlink();
+    this.socket?.close();
     this.socket = undefined;
     this.get();
     this.notify();
