@@ -144,7 +144,6 @@ class Pipe {
 interface Link {
   id: number;
   client: Socket;
-  server?: Socket | undefined;
 }
 
 /** Starts a proxy on an ephemeral loopback port, forwarding to `127.0.0.1:targetPort`. */
@@ -171,7 +170,6 @@ export const startFaultProxy = async (targetPort: number): Promise<FaultProxy> =
   const forward = (link: Link): void => {
     const { client } = link;
     const upstream = connect({ host: LOOPBACK, port: targetPort, allowHalfOpen: true });
-    link.server = upstream;
     upstreams.add(upstream);
     upstream.on('close', () => upstreams.delete(upstream));
     const finished = (pipe: Pipe) => pipes.delete(pipe);
@@ -230,19 +228,32 @@ export const startFaultProxy = async (targetPort: number): Promise<FaultProxy> =
   };
 
   const listen = async (): Promise<void> => {
-    const next = createServer({ allowHalfOpen: true }, accept);
-    next.listen(port, LOOPBACK);
-    await once(next, 'listening');
-    const address = next.address();
-    if (address && typeof address === 'object') port = address.port;
-    server = next;
+    // The port was released a moment ago by `unlisten`; rebinding it may need a few tries.
+    for (let tries = 1; ; tries++) {
+      const next = createServer({ allowHalfOpen: true }, accept);
+      try {
+        next.listen(port, LOOPBACK);
+        await once(next, 'listening');
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE' || tries >= 50) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        continue;
+      }
+      const address = next.address();
+      if (address && typeof address === 'object') port = address.port;
+      server = next;
+      return;
+    }
   };
 
+  /** Stops accepting at once; connections already accepted live on. */
   const unlisten = async (): Promise<void> => {
     const current = server;
     if (!current) return;
     server = undefined;
-    await new Promise<void>((resolve) => current.close(() => resolve()));
+    current.close();
+    // `close`'s callback waits for every accepted connection; the port itself goes at once.
+    await new Promise((resolve) => setImmediate(resolve));
   };
 
   await listen();
@@ -270,20 +281,18 @@ export const startFaultProxy = async (targetPort: number): Promise<FaultProxy> =
       return holding;
     },
     cut(how) {
-      const cut = [...links];
-      for (const link of cut) {
-        for (const pipe of pipesOf.get(link) ?? []) pipe.discard();
-        for (const socket of [link.client, link.server]) {
-          if (!socket || socket.destroyed) continue;
-          if (how === 'rst') socket.resetAndDestroy();
-          else {
-            socket.end();
-            // The peer answers a FIN with its own; if it never does, do not keep the socket.
-            setTimeout(() => socket.destroy(), 2000).unref();
-          }
+      const count = links.size;
+      for (const pipe of [...pipes]) pipe.discard();
+      for (const socket of [...[...links].map((link) => link.client), ...upstreams]) {
+        if (socket.destroyed) continue;
+        if (how === 'rst') socket.resetAndDestroy();
+        else {
+          socket.end();
+          // The peer answers a FIN with its own; if it never does, do not keep the socket.
+          setTimeout(() => socket.destroy(), 2000).unref();
         }
       }
-      return cut.length;
+      return count;
     },
     blackhole(on) {
       holding = on;
