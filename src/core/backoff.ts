@@ -28,24 +28,24 @@ export interface LinearBackoffOptions {
 
 /** initial, initial + increment, … growing while the next value stays within `maximum`. */
 export class LinearBackoff implements Backoff {
-  private readonly initial: number;
-  private readonly increment: number;
-  private readonly maximum: number;
-  private current: number;
+  readonly #initial: number;
+  readonly #increment: number;
+  readonly #maximum: number;
+  #current: number;
   constructor({ initial, increment, maximum }: LinearBackoffOptions) {
-    this.current = this.initial = ms(initial, 'LinearBackoff initial');
-    this.increment = ms(increment, 'LinearBackoff increment');
-    this.maximum =
+    this.#current = this.#initial = ms(initial, 'LinearBackoff initial');
+    this.#increment = ms(increment, 'LinearBackoff increment');
+    this.#maximum =
       maximum === undefined ? Number.POSITIVE_INFINITY : ms(maximum, 'LinearBackoff maximum');
   }
   next(): number {
-    const value = this.current;
-    const candidate = value + this.increment;
-    if (candidate <= this.maximum) this.current = candidate;
+    const value = this.#current;
+    const candidate = value + this.#increment;
+    if (candidate <= this.#maximum) this.#current = candidate;
     return value;
   }
   reset(): void {
-    this.current = this.initial;
+    this.#current = this.#initial;
   }
 }
 
@@ -57,23 +57,23 @@ export interface BinaryExponentialBackoffOptions {
 
 /** initial × 2^(min(n, maximumStep) − 1) for the n-th call. */
 export class BinaryExponentialBackoff implements Backoff {
-  private readonly initial: number;
-  private readonly maximumStep: number;
-  private step = 0;
+  readonly #initial: number;
+  readonly #maximumStep: number;
+  #step = 0;
   constructor({ initial, maximumStep }: BinaryExponentialBackoffOptions) {
-    this.initial = ms(initial, 'BinaryExponentialBackoff initial');
+    this.#initial = ms(initial, 'BinaryExponentialBackoff initial');
     if (!Number.isInteger(maximumStep) || maximumStep < 1) {
       throw new InvalidOptionError(
         `BinaryExponentialBackoff maximumStep must be an integer >= 1 (the number of distinct delays), got ${String(maximumStep)}.`,
       );
     }
-    this.maximumStep = maximumStep;
+    this.#maximumStep = maximumStep;
   }
   next(): number {
-    return this.initial * 2 ** Math.min(this.step++, this.maximumStep - 1);
+    return this.#initial * 2 ** Math.min(this.#step++, this.#maximumStep - 1);
   }
   reset(): void {
-    this.step = 0;
+    this.#step = 0;
   }
 }
 

@@ -24,47 +24,47 @@ const call = <T>(listener: Listener<T>, value: T): void => {
  * in a row.
  */
 export class Emitter<T> implements Subscribable<T> {
-  private listeners: readonly Listener<T>[] = [];
-  private readonly enders = new Set<() => void>();
-  private ended = false;
-  private emits = 0;
-  private readonly current: (() => T) | undefined;
+  #listeners: readonly Listener<T>[] = [];
+  readonly #enders = new Set<() => void>();
+  #ended = false;
+  #emits = 0;
+  readonly #current: (() => T) | undefined;
   constructor(current?: () => T) {
-    this.current = current;
+    this.#current = current;
   }
 
   subscribe(listener: Listener<T>): () => void {
-    return this.listen(listener);
+    return this.#listen(listener);
   }
 
   /** Listener count, for leak tests. */
   get size(): number {
-    return this.listeners.length + this.enders.size;
+    return this.#listeners.length + this.#enders.size;
   }
 
   emit(value: T): void {
-    const n = ++this.emits;
-    for (const listener of this.listeners) {
+    const n = ++this.#emits;
+    for (const listener of this.#listeners) {
       // A listener set a newer current value, which every listener has heard: don't follow it
       // with this stale one (a state listener that closes the socket inside its callback).
-      if (this.current && n !== this.emits) return;
+      if (this.#current && n !== this.#emits) return;
       call(listener, value);
     }
   }
 
   /** Completes the stream: listeners are dropped and async iterators finish. */
   end(): void {
-    this.ended = true;
-    this.listeners = [];
-    for (const onEnd of this.enders) onEnd();
-    this.enders.clear();
+    this.#ended = true;
+    this.#listeners = [];
+    for (const onEnd of this.#enders) onEnd();
+    this.#enders.clear();
   }
 
   [Symbol.asyncIterator](): AsyncIterator<T> {
     const buffer: T[] = [];
     let wake: (() => void) | undefined;
     let done = false;
-    const stop = this.listen(
+    const stop = this.#listen(
       (value) => {
         buffer.push(value);
         wake?.();
@@ -88,10 +88,10 @@ export class Emitter<T> implements Subscribable<T> {
     return { next, return: async () => finish() };
   }
 
-  private listen(listener: Listener<T>, onEnd?: () => void): () => void {
+  #listen(listener: Listener<T>, onEnd?: () => void): () => void {
     // A wrapper of its own: unsubscribing one of two subscriptions of one function keeps the other.
     let wrapped: Listener<T> = (value) => listener(value);
-    if (this.current) {
+    if (this.#current) {
       let last: T | undefined;
       let first = true;
       wrapped = (value) => {
@@ -103,15 +103,15 @@ export class Emitter<T> implements Subscribable<T> {
       };
     }
     // Registered before the replay, so a change caused by the replayed listener still reaches it.
-    if (this.ended) onEnd && queueMicrotask(onEnd);
+    if (this.#ended) onEnd && queueMicrotask(onEnd);
     else {
-      this.listeners = [...this.listeners, wrapped];
-      if (onEnd) this.enders.add(onEnd);
+      this.#listeners = [...this.#listeners, wrapped];
+      if (onEnd) this.#enders.add(onEnd);
     }
-    if (this.current) call(wrapped, this.current());
+    if (this.#current) call(wrapped, this.#current());
     return () => {
-      this.listeners = this.listeners.filter((l) => l !== wrapped);
-      if (onEnd) this.enders.delete(onEnd);
+      this.#listeners = this.#listeners.filter((l) => l !== wrapped);
+      if (onEnd) this.#enders.delete(onEnd);
     };
   }
 }

@@ -125,40 +125,40 @@ export class WebSocket<In = Data, Out = Data> {
   /** The connection state: `.state` now, `.subscribe` with replay, `.firstWhere`, async iteration. */
   readonly connection: Connection;
 
-  private readonly o: WebSocketOptions<In, Out>;
-  private readonly url: () => string | URL | PromiseLike<string | URL>;
-  private readonly impl: WebSocketImplementation;
-  private readonly clock: Scheduler;
-  private readonly backoff: Backoff;
-  private readonly timeout: number;
-  private readonly budget: number;
-  private readonly minUptime: number;
-  private readonly beat?:
+  readonly #o: WebSocketOptions<In, Out>;
+  readonly #url: () => string | URL | PromiseLike<string | URL>;
+  readonly #impl: WebSocketImplementation;
+  readonly #clock: Scheduler;
+  readonly #backoff: Backoff;
+  readonly #timeout: number;
+  readonly #budget: number;
+  readonly #minUptime: number;
+  readonly #beat:
     | { interval: number; timeout: number; ping?: Data | undefined; protocol: boolean }
     | undefined;
-  private readonly isPong: (data: unknown) => boolean = () => false;
-  private readonly limits?: Required<QueueOptions> | undefined;
-  private readonly env?: Environment | undefined;
-  private readonly stopEnv: () => void = noop;
-  private readonly msgs = new Emitter<In>();
-  private readonly states: Emitter<ConnectionState>;
+  readonly #isPong: (data: unknown) => boolean = () => false;
+  readonly #limits: Required<QueueOptions> | undefined;
+  readonly #env: Environment | undefined;
+  readonly #stopEnv: () => void = noop;
+  readonly #msgs = new Emitter<In>();
+  readonly #states: Emitter<ConnectionState>;
 
-  private s: ConnectionState = CONNECTING;
-  private t: Transport | null = null;
+  #s: ConnectionState = CONNECTING;
+  #t: Transport | null = null;
   /** Generation: bumped on every attempt and detach, so late callbacks of older ones do nothing. */
-  private g = 0;
-  private timer: unknown;
-  private phase: Phase | undefined;
+  #g = 0;
+  #timer: unknown;
+  #phase: Phase | undefined;
   /** Summed backoff delays of the current outage (the seed's give-up budget). */
-  private spent = 0;
-  private openedAt = 0;
-  private seen = 0;
-  private probedAt = 0;
+  #spent = 0;
+  #openedAt = 0;
+  #seen = 0;
+  #probedAt = 0;
   /** Life since the last probe: a flag, not a time compare, as the wall clock may step back. */
-  private heard = false;
-  private proto = '';
-  private q: Queued<Out>[] = [];
-  private bytes = 0;
+  #heard = false;
+  #proto = '';
+  #q: Queued<Out>[] = [];
+  #bytes = 0;
 
   constructor(url: UrlSource, options: WebSocketOptions<In, Out> = {}) {
     const o = options;
@@ -168,10 +168,10 @@ export class WebSocket<In = Data, Out = Data> {
         'This platform has no global WebSocket (Node < 22). Install "ws" and pass it: new WebSocket(url, { WebSocket: WS }) with `import WS from "ws"`.',
       );
     }
-    if (typeof url === 'function') this.url = url;
+    if (typeof url === 'function') this.#url = url;
     else {
       const href = toUrl(url);
-      this.url = () => href;
+      this.#url = () => href;
     }
     const protocols = typeof o.protocols === 'string' ? [o.protocols] : (o.protocols ?? []);
     for (const p of protocols) {
@@ -181,12 +181,12 @@ export class WebSocket<In = Data, Out = Data> {
         );
       }
     }
-    this.timeout = ms(o.timeout ?? 60_000, 'timeout');
-    this.budget =
+    this.#timeout = ms(o.timeout ?? 60_000, 'timeout');
+    this.#budget =
       o.giveUpAfter === Number.POSITIVE_INFINITY
         ? o.giveUpAfter
-        : ms(o.giveUpAfter ?? this.timeout, 'giveUpAfter');
-    this.minUptime = ms(o.minUptime ?? 5_000, 'minUptime');
+        : ms(o.giveUpAfter ?? this.#timeout, 'giveUpAfter');
+    this.#minUptime = ms(o.minUptime ?? 5_000, 'minUptime');
     // The seed's pingInterval is a protocol ping: where there is none (browsers) it does nothing,
     // as in Dart, rather than declaring a quiet but healthy server dead.
     const hb: (HeartbeatOptions & { protocol?: true }) | undefined =
@@ -195,44 +195,44 @@ export class WebSocket<In = Data, Out = Data> {
     if (hb) {
       const interval = ms(hb.interval, 'heartbeat interval');
       if (!interval) throw new InvalidOptionError('heartbeat interval must be greater than 0.');
-      this.beat = {
+      this.#beat = {
         interval,
         timeout: ms(hb.timeout ?? interval, 'heartbeat timeout'),
         ping: hb.ping,
         protocol: 'protocol' in hb,
       };
       const pong = hb.pong;
-      if (pong !== undefined) this.isPong = typeof pong === 'function' ? pong : (d) => d === pong;
+      if (pong !== undefined) this.#isPong = typeof pong === 'function' ? pong : (d) => d === pong;
     }
     if (o.queue !== false) {
       const q = o.queue ?? {};
-      this.limits = {
+      this.#limits = {
         maxMessages: ms(q.maxMessages ?? 1000, 'queue maxMessages'),
         maxBytes: ms(q.maxBytes ?? 1 << 20, 'queue maxBytes'),
         maxAge: ms(q.maxAge ?? 30_000, 'queue maxAge'),
       };
     }
-    this.o = o;
-    this.impl = impl;
-    this.clock = o.scheduler ?? defaultScheduler;
-    this.backoff =
+    this.#o = o;
+    this.#impl = impl;
+    this.#clock = o.scheduler ?? defaultScheduler;
+    this.#backoff =
       o.backoff ?? withJitter(new BinaryExponentialBackoff({ initial: 100, maximumStep: 7 }));
-    this.states = new Emitter(() => this.s);
-    this.messages = this.msgs;
-    this.connection = new Connection(this.states, () => this.s);
-    this.env = o.environment === null ? undefined : (o.environment ?? browserEnvironment());
-    if (this.env) this.stopEnv = this.env.subscribe(this.signal);
-    this.attempt();
+    this.#states = new Emitter(() => this.#s);
+    this.messages = this.#msgs;
+    this.connection = new Connection(this.#states, () => this.#s);
+    this.#env = o.environment === null ? undefined : (o.environment ?? browserEnvironment());
+    if (this.#env) this.#stopEnv = this.#env.subscribe(this.#signal);
+    this.#attempt();
   }
 
   /** The sub-protocol the server chose; '' before a connection, while reconnecting, or when none. */
   get protocol(): string {
-    return this.proto;
+    return this.#proto;
   }
 
   /** Messages waiting for the connection to open, oldest first. */
   get queued(): readonly Out[] {
-    return this.q.map((m) => m.data);
+    return this.#q.map((m) => m.data);
   }
 
   /**
@@ -240,11 +240,11 @@ export class WebSocket<In = Data, Out = Data> {
    * dropped: the socket is closing or ended, the queue is off, or the queue is full.
    */
   send(data: Out): boolean {
-    const s = this.s.type;
+    const s = this.#s.type;
     if (s === 'disconnected' || s === 'disconnecting') return false;
-    const wire = this.o.codec ? this.o.codec.encode(data) : (data as Data);
-    const t = this.t;
-    if (t && isOpen(this.s) && t.readyState === 1) {
+    const wire = this.#o.codec ? this.#o.codec.encode(data) : (data as Data);
+    const t = this.#t;
+    if (t && isOpen(this.#s) && t.readyState === 1) {
       try {
         t.send(wire);
         return true;
@@ -252,13 +252,13 @@ export class WebSocket<In = Data, Out = Data> {
         return false;
       }
     }
-    const limits = this.limits;
+    const limits = this.#limits;
     if (!limits) return false;
-    this.expire();
+    this.#expire();
     const size = new Blob([wire as BlobPart]).size;
-    if (this.q.length >= limits.maxMessages || this.bytes + size > limits.maxBytes) return false;
-    this.q.push({ data, wire, size, at: this.clock.now() });
-    this.bytes += size;
+    if (this.#q.length >= limits.maxMessages || this.#bytes + size > limits.maxBytes) return false;
+    this.#q.push({ data, wire, size, at: this.#clock.now() });
+    this.#bytes += size;
     return true;
   }
 
@@ -279,27 +279,27 @@ export class WebSocket<In = Data, Out = Data> {
     if (reason !== undefined && new TextEncoder().encode(reason).length > 123) {
       throw new InvalidCloseError('The close reason is longer than 123 UTF-8 bytes; shorten it.');
     }
-    const s = this.s.type;
+    const s = this.#s.type;
     if (s === 'disconnected' || s === 'disconnecting') return;
-    this.drop('closed');
-    const t = this.t;
-    if (t && isOpen(this.s)) {
-      const g = this.g;
-      const finish = () => g === this.g && this.finish(code, reason);
-      this.arm('closing', Math.min(this.timeout, 5_000), finish);
+    this.#drop('closed');
+    const t = this.#t;
+    if (t && isOpen(this.#s)) {
+      const g = this.#g;
+      const finish = () => g === this.#g && this.#finish(code, reason);
+      this.#arm('closing', Math.min(this.#timeout, 5_000), finish);
       t.onclose = t.onerror = finish;
       try {
         t.close(code, reason);
       } catch {
-        this.go({ type: 'close', code, reason });
+        this.#go({ type: 'close', code, reason });
         finish();
         return;
       }
-      this.go({ type: 'close', code, reason });
+      this.#go({ type: 'close', code, reason });
     } else {
-      this.stop();
-      this.go({ type: 'close', code, reason });
-      this.end();
+      this.#stop();
+      this.#go({ type: 'close', code, reason });
+      this.#end();
     }
   }
 
@@ -308,48 +308,48 @@ export class WebSocket<In = Data, Out = Data> {
    * is in flight or the connection is open. Throws `SocketEndedError` once the socket has ended.
    */
   reconnect(): void {
-    const s = this.s.type;
+    const s = this.#s.type;
     if (s === 'disconnected' || s === 'disconnecting') {
       throw new SocketEndedError(
         'This socket was closed or gave up, and an ended socket never reconnects. Create a new WebSocket to connect again.',
       );
     }
-    if (!isOpen(this.s) && this.phase !== 'attempt') this.attempt(true);
+    if (!isOpen(this.#s) && this.#phase !== 'attempt') this.#attempt(true);
   }
 
   // ---- internals -------------------------------------------------------------------------
 
   /** Applies an event; returns false if a listener changed the state meanwhile (then stop). */
-  private go(event: MachineEvent): boolean {
-    const passed = transition(this.s, event);
+  #go(event: MachineEvent): boolean {
+    const passed = transition(this.#s, event);
     const last = passed[passed.length - 1];
     if (!last) return true;
-    this.s = last;
+    this.#s = last;
     // A listener may move the state on (close inside a Disconnected callback): stop replaying
     // the older states after that.
-    for (const state of passed) if (this.s === last) this.states.emit(state);
-    return this.s === last;
+    for (const state of passed) if (this.#s === last) this.#states.emit(state);
+    return this.#s === last;
   }
 
-  private arm(phase: Phase | undefined, delay: number, fn: () => void): void {
-    this.clock.clearTimeout(this.timer);
-    this.phase = phase;
-    this.timer = phase && this.clock.setTimeout(fn, delay);
+  #arm(phase: Phase | undefined, delay: number, fn: () => void): void {
+    this.#clock.clearTimeout(this.#timer);
+    this.#phase = phase;
+    this.#timer = phase && this.#clock.setTimeout(fn, delay);
   }
 
   /** Clears the timer and detaches and discards the transport: nothing of this attempt survives. */
-  private stop(): void {
-    this.arm(undefined, 0, noop);
+  #stop(): void {
+    this.#arm(undefined, 0, noop);
     // Bumped even with no transport: a URL provider still pending must not dial later.
-    this.g++;
-    const t = this.t;
+    this.#g++;
+    const t = this.#t;
     if (!t) return;
-    this.t = null;
+    this.#t = null;
     t.onopen = t.onmessage = t.onclose = null;
     // ws throws an unhandled 'error' when it has no listener, e.g. after aborting a handshake.
     t.onerror = noop;
-    t.off?.('ping', this.alive);
-    t.off?.('pong', this.alive);
+    t.off?.('ping', this.#alive);
+    t.off?.('pong', this.#alive);
     try {
       // On a dead link a polite close takes 10–30 s; terminate (ws) tears down at once.
       if (t.readyState < 3 && t.terminate) t.terminate();
@@ -357,90 +357,90 @@ export class WebSocket<In = Data, Out = Data> {
     } catch {}
   }
 
-  private attempt(force = false): void {
-    this.arm(undefined, 0, noop);
-    if (!force && this.env && !this.env.online()) return; // paused until 'online'
-    const g = ++this.g;
-    this.arm('attempt', this.timeout, () => {
-      this.stop();
-      this.failed(new ConnectTimeoutError(`No connection within ${this.timeout} ms.`));
+  #attempt(force = false): void {
+    this.#arm(undefined, 0, noop);
+    if (!force && this.#env && !this.#env.online()) return; // paused until 'online'
+    const g = ++this.#g;
+    this.#arm('attempt', this.#timeout, () => {
+      this.#stop();
+      this.#failed(new ConnectTimeoutError(`No connection within ${this.#timeout} ms.`));
     });
     let url: string | URL | PromiseLike<string | URL>;
     try {
-      url = this.url();
+      url = this.#url();
     } catch (error) {
-      return this.failLater(error, g);
+      return this.#failLater(error, g);
     }
     if (typeof url === 'object' && 'then' in url) {
       url.then(
-        (u) => g === this.g && this.dial(u, g),
-        (error) => g === this.g && this.failed(error),
+        (u) => g === this.#g && this.#dial(u, g),
+        (error) => g === this.#g && this.#failed(error),
       );
-    } else this.dial(url, g);
+    } else this.#dial(url, g);
   }
 
-  private dial(url: string | URL, g: number): void {
+  #dial(url: string | URL, g: number): void {
     let t: Transport;
     try {
-      const protocols = this.o.protocols;
-      const headers = this.o.headers;
-      t = new this.impl(toUrl(url), protocols, headers && { headers });
+      const protocols = this.#o.protocols;
+      const headers = this.#o.headers;
+      t = new this.#impl(toUrl(url), protocols, headers && { headers });
     } catch (error) {
-      return this.failLater(error, g);
+      return this.#failLater(error, g);
     }
-    if (this.o.binaryType) t.binaryType = this.o.binaryType;
-    this.t = t;
+    if (this.#o.binaryType) t.binaryType = this.#o.binaryType;
+    this.#t = t;
     let error: unknown;
-    t.onopen = () => g === this.g && this.opened(t, g);
-    t.onmessage = (e: TransportEvent) => g === this.g && this.receive(e.data);
+    t.onopen = () => g === this.#g && this.#opened(t, g);
+    t.onmessage = (e: TransportEvent) => g === this.#g && this.#receive(e.data);
     t.onerror = (e: TransportEvent) => {
       error = e?.error ?? e;
       // Browsers close right after an error; anything that does not must not stall us (#56).
-      if (g === this.g && t.readyState === 3) this.closed(1006, '', error);
+      if (g === this.#g && t.readyState === 3) this.#closed(1006, '', error);
     };
-    t.onclose = (e: TransportEvent) => g === this.g && this.closed(e.code, e.reason, error);
-    if (this.beat && t.ping && t.on) {
-      t.on('ping', this.alive);
-      t.on('pong', this.alive);
+    t.onclose = (e: TransportEvent) => g === this.#g && this.#closed(e.code, e.reason, error);
+    if (this.#beat && t.ping && t.on) {
+      t.on('ping', this.#alive);
+      t.on('pong', this.#alive);
     }
   }
 
-  private opened(t: Transport, g: number): void {
-    const gate = this.o.onOpen;
-    if (!gate) return this.ready(t);
-    new Promise<void>((resolve) => resolve(gate({ send: (d) => t.send(this.encode(d)) }))).then(
-      () => g === this.g && this.ready(t),
+  #opened(t: Transport, g: number): void {
+    const gate = this.#o.onOpen;
+    if (!gate) return this.#ready(t);
+    new Promise<void>((resolve) => resolve(gate({ send: (d) => t.send(this.#encode(d)) }))).then(
+      () => g === this.#g && this.#ready(t),
       (error) => {
-        if (g !== this.g) return;
-        this.stop();
-        this.failed(error);
+        if (g !== this.#g) return;
+        this.#stop();
+        this.#failed(error);
       },
     );
   }
 
-  private ready(t: Transport): void {
-    const now = this.clock.now();
-    this.openedAt = this.seen = now;
-    this.probedAt = 0;
-    this.proto = t.protocol;
-    this.expire();
-    for (const m of this.q) t.send(m.wire);
-    this.q = [];
-    this.bytes = 0;
+  #ready(t: Transport): void {
+    const now = this.#clock.now();
+    this.#openedAt = this.#seen = now;
+    this.#probedAt = 0;
+    this.#proto = t.protocol;
+    this.#expire();
+    for (const m of this.#q) t.send(m.wire);
+    this.#q = [];
+    this.#bytes = 0;
     // Effects before listeners: a listener may close the socket, which must win.
-    if (this.beat && !(this.beat.protocol && !t.ping))
-      this.arm('beat', this.beat.interval, this.tick);
-    else this.arm(undefined, 0, noop);
-    this.go({ type: 'open' });
+    if (this.#beat && !(this.#beat.protocol && !t.ping))
+      this.#arm('beat', this.#beat.interval, this.#tick);
+    else this.#arm(undefined, 0, noop);
+    this.#go({ type: 'open' });
   }
 
-  private receive(data: unknown): void {
-    if (this.beat) {
-      this.alive();
-      if (this.isPong(data)) return;
+  #receive(data: unknown): void {
+    if (this.#beat) {
+      this.#alive();
+      if (this.#isPong(data)) return;
     }
-    const codec = this.o.codec;
-    if (!codec) return this.msgs.emit(data as In);
+    const codec = this.#o.codec;
+    if (!codec) return this.#msgs.emit(data as In);
     let value: In;
     try {
       value = codec.decode(data as Data);
@@ -449,184 +449,187 @@ export class WebSocket<In = Data, Out = Data> {
         `A message could not be decoded and was dropped: ${String(cause)}`,
         { cause },
       );
-      this.report(error);
+      this.#report(error);
       return;
     }
-    this.msgs.emit(value);
+    this.#msgs.emit(value);
   }
 
-  private readonly alive = (): void => {
-    this.seen = this.clock.now();
-    this.heard = true;
+  readonly #alive = (): void => {
+    this.#seen = this.#clock.now();
+    this.#heard = true;
   };
 
-  private readonly tick = (): void => {
-    const beat = this.beat;
+  readonly #tick = (): void => {
+    const beat = this.#beat;
     if (!beat) return;
-    const now = this.clock.now();
-    if (this.probedAt) {
-      if (!this.heard) return this.dead();
-      this.probedAt = 0;
+    const now = this.#clock.now();
+    if (this.#probedAt) {
+      if (!this.#heard) return this.#dead();
+      this.#probedAt = 0;
     }
     // The wall clock stepped back: count idleness from now, not from a time still to come.
-    if (this.seen > now) this.seen = now;
-    const idle = now - this.seen;
-    if (idle < beat.interval) this.arm('beat', beat.interval - idle, this.tick);
-    else this.probe();
+    if (this.#seen > now) this.#seen = now;
+    const idle = now - this.#seen;
+    if (idle < beat.interval) this.#arm('beat', beat.interval - idle, this.#tick);
+    else this.#probe();
   };
 
   /** Sends a probe and expects life within the heartbeat timeout. */
-  private probe(): void {
-    const beat = this.beat;
-    const t = this.t;
+  #probe(): void {
+    const beat = this.#beat;
+    const t = this.#t;
     if (!beat || !t || (beat.protocol && !t.ping)) return;
-    this.probedAt = this.clock.now();
-    this.heard = false;
+    this.#probedAt = this.#clock.now();
+    this.#heard = false;
     try {
       if (beat.ping !== undefined) t.send(beat.ping);
       else t.ping?.();
     } catch {}
-    this.arm('beat', beat.timeout, this.tick);
+    this.#arm('beat', beat.timeout, this.#tick);
   }
 
-  private dead(): void {
-    this.stop();
-    this.lost(1006, 'heartbeat timeout');
+  #dead(): void {
+    this.#stop();
+    this.#lost(1006, 'heartbeat timeout');
   }
 
-  private closed(code: number | undefined, reason: string | undefined, error: unknown): void {
-    const wasOpen = isOpen(this.s);
-    this.stop();
-    if (wasOpen) this.lost(code ?? 1006, reason ?? '');
-    else this.failed(error);
+  #closed(code: number | undefined, reason: string | undefined, error: unknown): void {
+    const wasOpen = isOpen(this.#s);
+    this.#stop();
+    if (wasOpen) this.#lost(code ?? 1006, reason ?? '');
+    else this.#failed(error);
   }
 
   /** An open connection was lost. */
-  private lost(code: number, reason: string): void {
-    this.proto = '';
-    const stable = this.clock.now() - this.openedAt >= this.minUptime;
+  #lost(code: number, reason: string): void {
+    this.#proto = '';
+    const stable = this.#clock.now() - this.#openedAt >= this.#minUptime;
     if (stable) {
-      this.backoff.reset();
-      this.spent = 0;
+      this.#backoff.reset();
+      this.#spent = 0;
     }
     let retry = true;
     try {
-      retry = this.o.shouldReconnect?.({ code, reason }) ?? true;
+      retry = this.#o.shouldReconnect?.({ code, reason }) ?? true;
     } catch (error) {
-      this.report(error); // a broken policy must not strand the socket: keep the seed's default
+      this.#report(error); // a broken policy must not strand the socket: keep the seed's default
     }
-    if (retry && this.spent >= this.budget) return this.giveUp();
-    if (!this.go({ type: 'lost', retry, code, reason })) return;
-    if (!retry) return this.end();
+    if (retry && this.#spent >= this.#budget) return this.#giveUp();
+    if (!this.#go({ type: 'lost', retry, code, reason })) return;
+    if (!retry) return this.#end();
     // A connection that did not stay up is no recovery: wait, so a flapping server meets a growing delay.
-    if (this.phase) return;
-    stable ? this.attempt() : this.later();
+    if (this.#phase) return;
+    stable ? this.#attempt() : this.#later();
   }
 
   /** An attempt failed (refused, timed out, rejected by `onOpen`, bad URL from the provider). */
-  private failed(error: unknown): void {
-    this.arm(undefined, 0, noop);
-    if (this.s.type !== 'connecting') return this.later();
-    if (this.spent >= this.budget) return this.giveUp();
+  #failed(error: unknown): void {
+    this.#arm(undefined, 0, noop);
+    if (this.#s.type !== 'connecting') return this.#later();
+    if (this.#spent >= this.#budget) return this.#giveUp();
     // The first failure is visible (the seed's Disconnected with the error), then one Reconnecting.
-    if (this.go({ type: 'lost', retry: true, error }) && !this.phase) this.attempt();
+    if (this.#go({ type: 'lost', retry: true, error }) && !this.#phase) this.#attempt();
   }
 
   // Synchronous failures (a throwing URL provider, a constructor that rejects the URL) surface a
   // microtask later, as a network failure would, so listeners attached after construction hear them.
-  private failLater(error: unknown, g: number): void {
-    queueMicrotask(() => g === this.g && this.failed(error));
+  #failLater(error: unknown, g: number): void {
+    queueMicrotask(() => g === this.#g && this.#failed(error));
   }
 
-  private later(): void {
-    const delay = this.backoff.next();
-    this.spent += delay;
-    this.arm('wait', delay, () => (this.spent >= this.budget ? this.giveUp() : this.attempt()));
+  #later(): void {
+    const delay = this.#backoff.next();
+    this.#spent += delay;
+    this.#arm('wait', delay, () =>
+      this.#spent >= this.#budget ? this.#giveUp() : this.#attempt(),
+    );
   }
 
-  private giveUp(): void {
-    this.stop();
-    this.go({ type: 'giveUp' });
-    this.end();
+  #giveUp(): void {
+    this.#stop();
+    this.#go({ type: 'giveUp' });
+    this.#end();
   }
 
-  private finish(code: number | undefined, reason: string | undefined): void {
-    this.stop();
-    this.go({ type: 'closed', code, reason });
-    this.end();
+  #finish(code: number | undefined, reason: string | undefined): void {
+    this.#stop();
+    this.#go({ type: 'closed', code, reason });
+    this.#end();
   }
 
-  private end(): void {
-    this.stop();
-    this.drop('closed');
-    this.stopEnv();
-    this.msgs.end();
-    this.states.end();
+  #end(): void {
+    this.#stop();
+    this.#drop('closed');
+    this.#stopEnv();
+    this.#msgs.end();
+    this.#states.end();
   }
 
-  private readonly signal = (signal: EnvironmentSignal): void => {
-    const s = this.s.type;
+  readonly #signal = (signal: EnvironmentSignal): void => {
+    const s = this.#s.type;
     if (s === 'disconnected' || s === 'disconnecting') return;
-    if (isOpen(this.s)) {
+    if (isOpen(this.#s)) {
       // The link may have died unnoticed (sleep, network change): check it now.
-      if (!this.probedAt) this.probe();
+      if (!this.#probedAt) this.#probe();
     } else if (signal === 'offline') {
-      if (this.phase === 'wait') this.arm(undefined, 0, noop);
-    } else if (this.phase !== 'attempt') {
+      if (this.#phase === 'wait') this.#arm(undefined, 0, noop);
+    } else if (this.#phase !== 'attempt') {
       if (signal === 'online') {
-        this.backoff.reset();
-        this.spent = 0;
+        this.#backoff.reset();
+        this.#spent = 0;
       }
-      this.attempt();
+      this.#attempt();
     }
   };
 
-  private dropped(data: Out, reason: DropReason): void {
+  #dropped(data: Out, reason: DropReason): void {
     try {
-      this.o.onDrop?.(data, reason);
+      this.#o.onDrop?.(data, reason);
     } catch (error) {
-      this.report(error);
+      this.#report(error);
     }
   }
 
-  private report(error: unknown): void {
-    (this.o.onError ?? console.error)(error);
+  #report(error: unknown): void {
+    (this.#o.onError ?? console.error)(error);
   }
 
-  private encode(data: Out): Data {
-    return this.o.codec ? this.o.codec.encode(data) : (data as Data);
+  #encode(data: Out): Data {
+    return this.#o.codec ? this.#o.codec.encode(data) : (data as Data);
   }
 
-  private expire(): void {
-    const maxAge = this.limits?.maxAge ?? 0;
-    const now = this.clock.now();
-    while (this.q[0] && now - this.q[0].at > maxAge) {
-      const m = this.q.shift() as Queued<Out>;
-      this.bytes -= m.size;
-      this.dropped(m.data, 'expired');
+  #expire(): void {
+    const maxAge = this.#limits?.maxAge ?? 0;
+    const now = this.#clock.now();
+    while (this.#q[0] && now - this.#q[0].at > maxAge) {
+      const m = this.#q.shift() as Queued<Out>;
+      this.#bytes -= m.size;
+      this.#dropped(m.data, 'expired');
     }
   }
 
-  private drop(reason: DropReason): void {
-    const q = this.q;
-    this.q = [];
-    this.bytes = 0;
-    for (const m of q) this.dropped(m.data, reason);
+  #drop(reason: DropReason): void {
+    const q = this.#q;
+    this.#q = [];
+    this.#bytes = 0;
+    for (const m of q) this.#dropped(m.data, reason);
   }
 }
 
 /** The connection state as a store: current value, subscription with replay, and waiting. */
 export class Connection implements Subscribable<ConnectionState> {
+  // Not #private: leak tests read its listener count.
   private readonly emitter: Emitter<ConnectionState>;
-  private readonly read: () => ConnectionState;
+  readonly #read: () => ConnectionState;
   constructor(emitter: Emitter<ConnectionState>, read: () => ConnectionState) {
     this.emitter = emitter;
-    this.read = read;
+    this.#read = read;
   }
 
   /** The current state, read synchronously; the same object until the state really changes. */
   get state(): ConnectionState {
-    return this.read();
+    return this.#read();
   }
 
   /** Calls `listener` with the current state at once, then with every change. */
@@ -661,7 +664,7 @@ export class Connection implements Subscribable<ConnectionState> {
           settled = true;
           queueMicrotask(settle);
           resolve(state as S);
-        } else if (state.type === 'disconnected' && this.ended()) {
+        } else if (state.type === 'disconnected' && this.#ended()) {
           settled = true;
           queueMicrotask(settle);
           reject(new SocketEndedError('The socket ended before reaching the awaited state.'));
@@ -675,7 +678,7 @@ export class Connection implements Subscribable<ConnectionState> {
   }
 
   // A Disconnected that is the current state is final: the transient one is never left standing.
-  private ended(): boolean {
-    return this.read().type === 'disconnected';
+  #ended(): boolean {
+    return this.#read().type === 'disconnected';
   }
 }
