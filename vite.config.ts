@@ -1,6 +1,68 @@
 /// <reference types="vitest/config" />
+import { fileURLToPath } from 'node:url';
+import { storybookTest } from '@storybook/addon-vitest/vitest-plugin';
 import react from '@vitejs/plugin-react';
+import { playwright } from '@vitest/browser-playwright';
 import { defineConfig } from 'vite';
+
+const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+
+/**
+ * Real Chromium (the Debian package; Playwright's own download cannot work here), headless.
+ * A fresh object per project: Vitest mutates `instances`, and a shared one fails the second project.
+ */
+const chromium = () => ({
+  enabled: true,
+  headless: true,
+  provider: playwright({
+    launchOptions: {
+      executablePath: '/usr/bin/chromium',
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        // Several projects' pages share the browser: keep their timers and rAF running at full
+        // speed in the background (reconnect delays and per-frame renders are what is measured).
+        '--disable-background-timer-throttling',
+        '--disable-renderer-backgrounding',
+        '--disable-backgrounding-occluded-windows',
+      ],
+    },
+  }),
+  instances: [{ browser: 'chromium' as const }],
+  screenshotFailures: false,
+});
+
+/** Whether this Vitest run includes the project `name` (`--project` filters, `*` wildcards). */
+const runs = (name: string): boolean => {
+  if (!process.env.VITEST) return false; // Storybook itself also loads this file
+  const args = process.argv;
+  const filters = args.flatMap((arg, i) =>
+    arg === '--project' ? [args[i + 1] ?? ''] : arg.startsWith('--project=') ? [arg.slice(10)] : [],
+  );
+  if (!filters.length || filters.some((f) => f.startsWith('!'))) return true;
+  return filters.some((f) =>
+    new RegExp(`^${f.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replaceAll('*', '.*')}$`).test(name),
+  );
+};
+
+/**
+ * storybookTest() loads Storybook's presets as soon as it is called, about 2 s that every Vitest
+ * run would pay, also `--project node` (Vite resolves the plugins of filtered-out projects too).
+ * So it is called only for a run that includes the project.
+ */
+const storybookPlugins = (project: string) =>
+  runs(project) ? [storybookTest({ configDir: here('./.storybook') })] : [];
+
+/** The public entry points, resolved to the sources: tests and stories import them by name. */
+const entryPoints = [
+  { find: /^web-socket-client$/, replacement: here('./src/core/index.ts') },
+  { find: /^web-socket-client\/react$/, replacement: here('./src/react/index.ts') },
+];
 
 export default defineConfig({
   test: {
@@ -38,10 +100,43 @@ export default defineConfig({
           },
         },
       },
-      // Browser project(s) go here later: @vitest/browser-playwright driving /usr/bin/chromium
-      // (one fresh `browser` config object per project; Vitest mutates `instances`).
-      // Storybook project goes here later: @storybook/addon-vitest's storybookTest() plugin,
-      // running every story's `play` function in Chromium.
+      {
+        // The hooks in real Chromium, with its native WebSocket, against a real `ws` chaos server
+        // that globalSetup starts on 127.0.0.1 (URL handed over with provide/inject).
+        plugins: [react()],
+        resolve: { alias: entryPoints },
+        optimizeDeps: { include: ['react', 'react-dom/client', 'react/jsx-dev-runtime'] },
+        test: {
+          name: 'browser',
+          include: ['test/browser/**/*.test.tsx'],
+          globalSetup: ['test/browser/global-setup.ts'],
+          browser: chromium(),
+        },
+      },
+      {
+        // Every story's `play` function as a test in Chromium (React, aliases and the rest come
+        // from .storybook/main.ts). Its own chaos server: the stories use it instead of the
+        // in-page mock. One story file at a time: the resilience lab restarts that server.
+        plugins: storybookPlugins('storybook'),
+        test: {
+          name: 'storybook',
+          globalSetup: ['test/browser/global-setup.ts'],
+          setupFiles: ['.storybook/vitest.setup.ts'],
+          fileParallelism: false,
+          testTimeout: 20_000,
+          browser: chromium(),
+        },
+      },
+      {
+        // The same play functions with no server at all, as in a static build: the stories fall
+        // back to the in-page mock server (mock-socket) that runs the same chaos protocol.
+        plugins: storybookPlugins('storybook-mock'),
+        test: {
+          name: 'storybook-mock',
+          testTimeout: 20_000,
+          browser: chromium(),
+        },
+      },
     ],
   },
 });

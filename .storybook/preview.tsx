@@ -1,0 +1,29 @@
+import type { Preview } from '@storybook/react-vite';
+import { type Chaos, ChaosContext, resolveChaos } from '../stories/support/chaos';
+import { ServerBanner } from '../stories/support/ui';
+import '../stories/support/demo.css';
+
+const preview: Preview = {
+  // Decides once per page whether the stories talk to the real chaos server (`npm start`, the
+  // Vitest run) or to the in-page mock (a static build with no server behind it).
+  loaders: [async () => ({ chaos: await resolveChaos() })],
+  decorators: [
+    (Story, { loaded, parameters }) => (
+      <ChaosContext.Provider value={loaded.chaos as Chaos}>
+        <div className="demo">
+          {parameters.chaos === false ? null : <ServerBanner />}
+          <Story />
+        </div>
+      </ChaosContext.Provider>
+    ),
+  ],
+  parameters: {
+    layout: 'padded',
+    controls: { expanded: true },
+    options: {
+      storySort: { order: ['Introduction', 'Demos', 'Docs'] },
+    },
+  },
+};
+
+export default preview;
