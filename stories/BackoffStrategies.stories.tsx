@@ -7,6 +7,7 @@ import {
   LinearBackoff,
   withJitter,
 } from 'web-socket-client';
+import { mulberry32 } from '../test/support/random';
 
 interface BackoffArgs {
   /** The first delay of every strategy, in ms. */
@@ -24,18 +25,6 @@ interface BackoffArgs {
   /** How many delays to draw. */
   attempts: number;
 }
-
-/** mulberry32: a tiny seeded PRNG in [0, 1). */
-const seeded = (seed: number) => {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-};
 
 interface Series {
   name: string;
@@ -71,7 +60,7 @@ const computeSeries = (args: BackoffArgs): Series[] => {
     {
       name: 'withJitter(BinaryExponential)',
       color: '#9a6700',
-      ...sequence(() => withJitter(exponential(), { ratio, random: seeded(seed) }), attempts),
+      ...sequence(() => withJitter(exponential(), { ratio, random: mulberry32(seed) }), attempts),
     },
   ];
 };

@@ -9,17 +9,9 @@
  */
 import { type Backoff, BinaryExponentialBackoff, type Scheduler, withJitter } from '../../src/core';
 
-/** A tiny seeded PRNG (mulberry32): uniform numbers in [0, 1). */
-export const mulberry32 = (seed: number): (() => number) => {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-};
+import { mulberry32 } from './random';
+
+export { mulberry32 };
 
 interface Timer {
   at: number;
