@@ -1,0 +1,139 @@
+// Runs in Chromium (bench/react-load.mjs), bundled by esbuild with React in production mode.
+// Three variants receive the same server push; each counts its own renders:
+//   ours  <WebSocketProvider> + useMessages({ limit: 10000 }) (+ useConnectionState, useSend)
+//   ruw   react-use-websocket's useWebSocket, reading lastMessage
+//   raw   no React state at all: a plain WebSocket whose onmessage counts (the floor)
+// `arrived` counts frames at the socket (a listener that never renders), `observed` what the
+// component could see: for ours the list it holds, for RUW each lastMessage its effects saw.
+import { useEffect } from 'react';
+import { createRoot } from 'react-dom/client';
+import ruw from 'react-use-websocket';
+import {
+  useConnectionState,
+  useMessageListener,
+  useMessages,
+  useSend,
+  WebSocketProvider,
+} from '../../dist/react.js';
+
+// RUW is CommonJS; in a "type": "module" package esbuild gives Node's interop (the exports object).
+const useRuwWebSocket = typeof ruw === 'function' ? ruw : ruw.default;
+
+const stats = {
+  renders: 0,
+  observed: 0,
+  arrived: 0,
+  connected: false,
+  list: [],
+  command: null,
+};
+window.stats = stats;
+
+function Ours() {
+  const messages = useMessages({ limit: 10_000 });
+  const state = useConnectionState();
+  const send = useSend();
+  useMessageListener(() => {
+    stats.arrived++;
+  });
+  stats.renders++;
+  stats.list = messages;
+  stats.connected = state.type === 'connected' || state.type === 'reconnected';
+  stats.command = send;
+  return (
+    <div>
+      {messages.length} messages, last {messages[messages.length - 1]}
+    </div>
+  );
+}
+
+function Ruw({ url }) {
+  const { lastMessage, readyState, sendMessage } = useRuwWebSocket(url, {
+    onMessage: () => {
+      stats.arrived++;
+    },
+  });
+  stats.renders++;
+  stats.connected = readyState === 1;
+  stats.command = sendMessage;
+  useEffect(() => {
+    if (lastMessage) stats.observed++;
+  }, [lastMessage]);
+  return <div>last {lastMessage?.data}</div>;
+}
+
+const mountRaw = (url) => {
+  const ws = new WebSocket(url);
+  ws.onopen = () => {
+    stats.connected = true;
+  };
+  ws.onmessage = () => {
+    stats.arrived++;
+    stats.observed++;
+  };
+  stats.command = (data) => ws.send(data);
+};
+
+const until = (test, ms) =>
+  new Promise((resolve, reject) => {
+    const deadline = performance.now() + ms;
+    const check = () => {
+      if (test()) resolve();
+      else if (performance.now() > deadline) reject(new Error('timed out'));
+      else setTimeout(check, 20);
+    };
+    check();
+  });
+
+const frames = (n) =>
+  new Promise((resolve) => {
+    const step = () => (n-- <= 0 ? resolve() : requestAnimationFrame(step));
+    step();
+  });
+
+window.mount = async (which, url) => {
+  const el = document.getElementById('root');
+  if (which === 'raw') mountRaw(url);
+  else if (which === 'ruw') createRoot(el).render(<Ruw url={url} />);
+  else
+    createRoot(el).render(
+      <WebSocketProvider url={url}>
+        <Ours />
+      </WebSocketProvider>,
+    );
+  await until(() => stats.connected, 10_000);
+  await frames(3);
+};
+
+/** Sends the server command, waits for every frame to arrive and the screen to settle. */
+window.load = async ({ command, expected, maxMs }) => {
+  stats.renders = 0;
+  stats.observed = 0;
+  stats.arrived = 0;
+  const t0 = performance.now();
+  stats.command(command);
+  let timedOut = false;
+  await until(() => stats.arrived >= expected, maxMs).catch(() => {
+    timedOut = true;
+  });
+  const arrivedMs = performance.now() - t0;
+  // Let pending frames publish: a few animation frames and a short idle.
+  await frames(4);
+  await new Promise((r) => setTimeout(r, 100));
+  const list = stats.list;
+  let observed = stats.observed;
+  let inOrder = true;
+  if (list.length) {
+    // Ours: the list itself is what the component sees; it must be 0 … n-1 in order.
+    observed = list.length;
+    for (let i = 0; i < list.length; i++) {
+      if (list[i] !== String(i + expected - list.length)) {
+        inOrder = false;
+        break;
+      }
+    }
+  }
+  return { renders: stats.renders, arrived: stats.arrived, observed, inOrder, arrivedMs, timedOut };
+};
+
+window.ready = true;
