@@ -326,7 +326,8 @@ export const barChart = ({
     );
   }
   const H = y + 18;
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="system-ui, -apple-system, Segoe UI, Helvetica, Arial, sans-serif">
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="system-ui, -apple-system, Segoe UI, Helvetica, Arial, sans-serif" role="img">
+<title>${esc(title)}</title>
 <rect width="100%" height="100%" fill="#fff"/>
 <text x="8" y="20" font-size="15" font-weight="bold">${esc(title)}</text>
 ${subtitle ? `<text x="8" y="38" font-size="11" fill="#4b5563">${esc(subtitle)}</text>` : ''}
