@@ -68,6 +68,7 @@ export default defineConfig({
   test: {
     projects: [
       {
+        resolve: { alias: entryPoints },
         test: {
           name: 'node',
           environment: 'node',
@@ -76,6 +77,7 @@ export default defineConfig({
             'test/conformance/**/*.test.ts',
             'test/faults/**/*.test.ts',
             'test/support/**/*.test.ts',
+            'test/docs/**/*.test.ts',
           ],
         },
       },
