@@ -242,7 +242,7 @@ export class WebSocket<In = Data, Out = Data> {
   send(data: Out): boolean {
     const s = this.#s.type;
     if (s === 'disconnected' || s === 'disconnecting') return false;
-    const wire = this.#o.codec ? this.#o.codec.encode(data) : (data as Data);
+    const wire = this.#encode(data);
     const t = this.#t;
     if (t && isOpen(this.#s) && t.readyState === 1) {
       try {
