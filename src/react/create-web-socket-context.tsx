@@ -90,20 +90,24 @@ export function createWebSocketContext<In = Data, Out = Data>(
     useInsertionEffect(() => {
       latest.current = props;
     });
-    const config = useRef({ props, version: 0 });
-    if (
-      config.current.props.socket !== props.socket ||
-      !sameOptions(config.current.props.url, props.url) ||
-      !sameOptions(config.current.props.options, props.options)
-    ) {
-      config.current = { props, version: config.current.version + 1 };
-    }
-    const { version } = config.current;
+    // Compared with the last *committed* props, and written only on commit: a render that React
+    // throws away (concurrent rendering) cannot leave a version behind that forces a reconnect.
+    const committed = useRef({ props, version: 0 });
+    const last = committed.current;
+    const version =
+      last.props.socket === props.socket &&
+      sameOptions(last.props.url, props.url) &&
+      sameOptions(last.props.options, props.options)
+        ? last.version
+        : last.version + 1;
+    useInsertionEffect(() => {
+      if (committed.current.version !== version) committed.current = { props, version };
+    });
     const { socket } = props;
     // biome-ignore lint/correctness/useExhaustiveDependencies: `version` stands for url/options by value
     const handle = useMemo(() => {
       if (socket) return new SocketHandle<In, Out>(undefined, socket);
-      const { url, options = {} } = config.current.props;
+      const { url, options = {} } = props;
       const live: WebSocketOptions<In, Out> = { ...options };
       for (const key of functionKeys) {
         if (options[key]) {
