@@ -14,6 +14,7 @@ import {
 import {
   type ConnectionState,
   type Data,
+  InvalidOptionError,
   type UrlSource,
   WebSocket,
   type WebSocketOptions,
@@ -153,6 +154,12 @@ export function createWebSocketContext<In = Data, Out = Data>(
 
   function useMessages(options: UseMessagesOptions<In> = {}): readonly In[] {
     const handle = useHandle('useMessages');
+    const { limit } = options;
+    if (limit !== undefined && !(Number.isInteger(limit) && limit > 0)) {
+      throw new InvalidOptionError(
+        `useMessages limit must be a positive integer (how many messages to keep), got ${String(limit)}.`,
+      );
+    }
     const [buffer] = useState(() => new MessageBuffer<In>());
     buffer.options = options;
     const subscribe = useCallback(

@@ -1,8 +1,8 @@
 // biome-ignore-all lint/correctness/noComponentHookFactories: each test defines components that close over its own probes and servers.
 import { act, screen, waitFor } from '@testing-library/react';
 import { useState } from 'react';
-import { expect, it } from 'vitest';
-import type { Data } from '../../src/core/index';
+import { expect, it, vi } from 'vitest';
+import { type Data, InvalidOptionError } from '../../src/core/index';
 import {
   type UseMessagesOptions,
   useMessageListener,
@@ -260,5 +260,32 @@ describeModes('useMessageListener', (mode) => {
     await inAct(() => mock.send('3'));
     expect(heard).toEqual(['first:1', 'second:2']);
     unmount();
+  });
+});
+
+describeModes('useMessages with a nonsensical limit', (mode) => {
+  it.each([0, -1, 1.5, Number.NaN])('throws InvalidOptionError for limit %s', (limit) => {
+    const mock = mockServer();
+    function Log() {
+      useMessages({ limit });
+      return null;
+    }
+    const onError = (event: ErrorEvent) => {
+      event.preventDefault(); // React rethrows render errors to window; keep the log quiet
+    };
+    window.addEventListener('error', onError);
+    const quiet = vi.spyOn(console, 'error').mockImplementation(() => {});
+    try {
+      expect(() =>
+        mode.render(
+          <WebSocketProvider url={mock.url} options={mock.options}>
+            <Log />
+          </WebSocketProvider>,
+        ),
+      ).toThrow(InvalidOptionError);
+    } finally {
+      quiet.mockRestore();
+      window.removeEventListener('error', onError);
+    }
   });
 });
