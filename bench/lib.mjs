@@ -10,17 +10,10 @@ export const BENCH = dirname(fileURLToPath(import.meta.url));
 export const ROOT = dirname(BENCH);
 export const CHARTS = join(BENCH, 'charts');
 
-export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-export const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+import { CHROMIUM_ARGS as BASE } from '../scripts/chromium.mjs';
+
+export { CHROMIUM } from '../scripts/chromium.mjs';
+export const CHROMIUM_ARGS = ['--headless', ...BASE];
 
 // ---- command line ------------------------------------------------------------------------
 

@@ -8,6 +8,7 @@
  * for the story's play function to finish, so the picture shows a whole recovery.
  */
 import { chromium } from 'playwright-core';
+import { CHROMIUM, CHROMIUM_ARGS } from './chromium.mjs';
 
 const [
   base = 'http://127.0.0.1:6006',
@@ -15,10 +16,7 @@ const [
   output = 'docs/storybook.png',
 ] = process.argv.slice(2);
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
-});
+const browser = await chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS] });
 try {
   const page = await browser.newPage({ viewport: { width: 1280, height: 760 } });
   await page.goto(`${base}/?path=/story/${story}&addonPanel=storybook/interactions/panel`);
