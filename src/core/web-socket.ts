@@ -91,11 +91,14 @@ interface Queued<Out> {
   at: number;
 }
 
-type Phase = 'attempt' | 'wait' | 'beat' | 'closing';
+type Phase = 'attempt' | 'wait' | 'beat' | 'probe' | 'closing';
 
 const CONNECTING = new Connecting();
 const TOKEN = /^[!#$%&'*+\-.^_`|~\w]+$/;
 const noop = () => {};
+/** Closing or ended: the socket will never be open again. */
+const ending = (state: ConnectionState): boolean =>
+  state.type === 'disconnected' || state.type === 'disconnecting';
 
 const toUrl = (value: string | URL): string => {
   let url: URL;
@@ -153,7 +156,6 @@ export class WebSocket<In = Data, Out = Data> {
   #spent = 0;
   #openedAt = 0;
   #seen = 0;
-  #probedAt = 0;
   /** Life since the last probe: a flag, not a time compare, as the wall clock may step back. */
   #heard = false;
   #proto = '';
@@ -240,8 +242,7 @@ export class WebSocket<In = Data, Out = Data> {
    * dropped: the socket is closing or ended, the queue is off, or the queue is full.
    */
   send(data: Out): boolean {
-    const s = this.#s.type;
-    if (s === 'disconnected' || s === 'disconnecting') return false;
+    if (ending(this.#s)) return false;
     const wire = this.#encode(data);
     const t = this.#t;
     if (t && isOpen(this.#s) && t.readyState === 1) {
@@ -279,8 +280,7 @@ export class WebSocket<In = Data, Out = Data> {
     if (reason !== undefined && new TextEncoder().encode(reason).length > 123) {
       throw new InvalidCloseError('The close reason is longer than 123 UTF-8 bytes; shorten it.');
     }
-    const s = this.#s.type;
-    if (s === 'disconnected' || s === 'disconnecting') return;
+    if (ending(this.#s)) return;
     this.#drop('closed');
     const t = this.#t;
     if (t && isOpen(this.#s)) {
@@ -308,8 +308,7 @@ export class WebSocket<In = Data, Out = Data> {
    * is in flight or the connection is open. Throws `SocketEndedError` once the socket has ended.
    */
   reconnect(): void {
-    const s = this.#s.type;
-    if (s === 'disconnected' || s === 'disconnecting') {
+    if (ending(this.#s)) {
       throw new SocketEndedError(
         'This socket was closed or gave up, and an ended socket never reconnects. Create a new WebSocket to connect again.',
       );
@@ -421,7 +420,6 @@ export class WebSocket<In = Data, Out = Data> {
   #ready(t: Transport): void {
     const now = this.#clock.now();
     this.#openedAt = this.#seen = now;
-    this.#probedAt = 0;
     this.#proto = t.protocol;
     this.#expire();
     for (const m of this.#q) t.send(m.wire);
@@ -464,10 +462,7 @@ export class WebSocket<In = Data, Out = Data> {
     const beat = this.#beat;
     if (!beat) return;
     const now = this.#clock.now();
-    if (this.#probedAt) {
-      if (!this.#heard) return this.#dead();
-      this.#probedAt = 0;
-    }
+    if (this.#phase === 'probe' && !this.#heard) return this.#dead();
     // The wall clock stepped back: count idleness from now, not from a time still to come.
     if (this.#seen > now) this.#seen = now;
     const idle = now - this.#seen;
@@ -480,13 +475,12 @@ export class WebSocket<In = Data, Out = Data> {
     const beat = this.#beat;
     const t = this.#t;
     if (!beat || !t || (beat.protocol && !t.ping)) return;
-    this.#probedAt = this.#clock.now();
     this.#heard = false;
     try {
       if (beat.ping !== undefined) t.send(beat.ping);
       else t.ping?.();
     } catch {}
-    this.#arm('beat', beat.timeout, this.#tick);
+    this.#arm('probe', beat.timeout, this.#tick);
   }
 
   #dead(): void {
@@ -567,11 +561,10 @@ export class WebSocket<In = Data, Out = Data> {
   }
 
   readonly #signal = (signal: EnvironmentSignal): void => {
-    const s = this.#s.type;
-    if (s === 'disconnected' || s === 'disconnecting') return;
+    if (ending(this.#s)) return;
     if (isOpen(this.#s)) {
       // The link may have died unnoticed (sleep, network change): check it now.
-      if (!this.#probedAt) this.#probe();
+      if (this.#phase !== 'probe') this.#probe();
     } else if (signal === 'offline') {
       if (this.#phase === 'wait') this.#arm(undefined, 0, noop);
     } else if (this.#phase !== 'attempt') {

@@ -84,9 +84,7 @@ export class SocketHandle<In = Data, Out = Data> {
     const state = this.socket?.connection.state.type;
     // Closing counts as spent too: the socket will never reconnect, so a Retry gets a fresh one.
     if (!this.create || (state !== 'disconnected' && state !== 'disconnecting')) return false;
-    this.unlink();
-    this.socket?.close();
-    this.socket = undefined;
+    this.discard();
     this.get();
     this.notify();
     return true;
@@ -104,6 +102,13 @@ export class SocketHandle<In = Data, Out = Data> {
     };
   }
 
+  /** Lets go of the owned socket: no more events from it, and it is closed. */
+  private discard(): void {
+    this.unlink();
+    this.socket?.close();
+    this.socket = undefined;
+  }
+
   private notify(): void {
     for (const listener of this.stateListeners) listener();
   }
@@ -111,9 +116,7 @@ export class SocketHandle<In = Data, Out = Data> {
   private releaseLater(): void {
     queueMicrotask(() => {
       if (this.refs || !this.socket || !this.create) return;
-      this.unlink();
-      this.socket.close();
-      this.socket = undefined;
+      this.discard();
       this.notify();
     });
   }
