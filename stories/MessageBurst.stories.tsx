@@ -22,7 +22,7 @@ function Burst({ count }: { count: number }) {
   useMessageListener((message) => {
     if (isBurst(message)) received.current++;
   });
-  // Rendered: the newest few, published at most once per animation frame.
+  // Rendered: the newest few, published at most once per frame (and per 30 ms while they keep coming).
   const latest = useMessages({ filter: isBurst, limit: 5 });
   // Every render of this component, counted while it renders.
   const renders = useRef(0);
@@ -82,7 +82,7 @@ const meta = {
     docs: {
       description: {
         component:
-          'The server sends thousands of messages in one synchronous loop. `useMessageListener` counts every one without rendering; `useMessages` publishes at most once per animation frame, so the renders stay few while no message is lost.',
+          'The server sends thousands of messages in one synchronous loop. `useMessageListener` counts every one without rendering; `useMessages` publishes at most once per animation frame, and no more often than every 30 ms while messages keep coming, so the renders stay few while no message is lost.',
       },
     },
   },

@@ -1,6 +1,7 @@
 // Runs in Chromium (bench/react-load.mjs), bundled by esbuild with React in production mode.
 // Three variants receive the same server push; each counts its own renders:
 //   ours  <WebSocketProvider> + useMessages({ limit: 10000 }) (+ useConnectionState, useSend)
+//   ours-frame  the same with throttle: 0 (a render on every frame that has news)
 //   ruw   react-use-websocket's useWebSocket, reading lastMessage
 //   raw   no React state at all: a plain WebSocket whose onmessage counts (the floor)
 // `arrived` counts frames at the socket (a listener that never renders), `observed` what the
@@ -29,8 +30,8 @@ const stats = {
 };
 window.stats = stats;
 
-function Ours() {
-  const messages = useMessages({ limit: 10_000 });
+function Ours({ throttle }) {
+  const messages = useMessages({ limit: 10_000, throttle });
   const state = useConnectionState();
   const send = useSend();
   useMessageListener(() => {
@@ -98,7 +99,7 @@ window.mount = async (which, url) => {
   else
     createRoot(el).render(
       <WebSocketProvider url={url}>
-        <Ours />
+        <Ours throttle={which === 'ours-frame' ? 0 : undefined} />
       </WebSocketProvider>,
     );
   await until(() => stats.connected, 10_000);

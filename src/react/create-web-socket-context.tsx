@@ -48,7 +48,7 @@ export interface WebSocketContext<In = Data, Out = Data> {
   /** The connection state, re-rendering on each change and only then. */
   useConnectionState(): ConnectionState;
   useConnectionState<T>(selector: (state: ConnectionState) => T): T;
-  /** Messages received since this component mounted, oldest first; at most one render per frame. */
+  /** Messages received since this component mounted, oldest first; at most one render per frame, and per `throttle` ms. */
   useMessages(options?: UseMessagesOptions<In>): readonly In[];
   /** Calls `listener` for every message, without state and without rendering. */
   useMessageListener(listener: (message: In) => void): void;
@@ -154,10 +154,15 @@ export function createWebSocketContext<In = Data, Out = Data>(
 
   function useMessages(options: UseMessagesOptions<In> = {}): readonly In[] {
     const handle = useHandle('useMessages');
-    const { limit } = options;
+    const { limit, throttle } = options;
     if (limit !== undefined && !(Number.isInteger(limit) && limit > 0)) {
       throw new InvalidOptionError(
         `useMessages limit must be a positive integer (how many messages to keep), got ${String(limit)}.`,
+      );
+    }
+    if (throttle !== undefined && !(throttle >= 0 && throttle < Number.POSITIVE_INFINITY)) {
+      throw new InvalidOptionError(
+        `useMessages throttle must be a finite number of milliseconds >= 0 (0: every frame), got ${String(throttle)}.`,
       );
     }
     const [buffer] = useState(() => new MessageBuffer<In>());

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { MessageBuffer } from '../../src/react/message-buffer';
 
 /** A source the test pushes into by hand. */
@@ -19,10 +19,17 @@ const source = () => {
   };
 };
 
-const frame = () => new Promise<void>((resolve) => requestAnimationFrame(() => resolve()));
+// Fake timers fake requestAnimationFrame too: a frame every 16 ms of fake time, so the
+// throttle's arithmetic is exact.
+const frame = () => vi.advanceTimersToNextFrame();
 const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i);
 
+beforeEach(() => {
+  vi.useFakeTimers();
+});
+
 afterEach(() => {
+  vi.useRealTimers();
   vi.restoreAllMocks();
   vi.unstubAllGlobals();
 });
@@ -39,7 +46,7 @@ describe('MessageBuffer', () => {
     expect(raf).toHaveBeenCalledTimes(1);
     expect(buffer.snapshot()).toBe(empty);
     expect(listener).not.toHaveBeenCalled();
-    await frame();
+    frame();
     expect(listener).toHaveBeenCalledTimes(1);
     expect(buffer.snapshot()).toEqual(range(0, 50));
     stop();
@@ -53,27 +60,28 @@ describe('MessageBuffer', () => {
     expect(empty).toEqual([]);
     expect(buffer.snapshot()).toBe(empty);
     src.emit(1);
-    await frame();
+    frame();
     const one = buffer.snapshot();
     expect(one).toEqual([1]);
     expect(Object.isFrozen(one)).toBe(true);
-    await frame();
+    frame();
     expect(buffer.snapshot()).toBe(one);
     stop();
   });
 
   it('keeps the last 100 by default, or `limit`, across publications', async () => {
     const buffer = new MessageBuffer<number>();
+    buffer.options = { throttle: 0 };
     const src = source();
     const stop = buffer.listen(src.connect, () => {});
     src.emit(...range(0, 70));
-    await frame();
+    frame();
     src.emit(...range(70, 140));
-    await frame();
+    frame();
     expect(buffer.snapshot()).toEqual(range(40, 140));
-    buffer.options = { limit: 5 };
+    buffer.options = { limit: 5, throttle: 0 };
     src.emit(140);
-    await frame();
+    frame();
     expect(buffer.snapshot()).toEqual(range(136, 141));
     stop();
   });
@@ -84,7 +92,7 @@ describe('MessageBuffer', () => {
     const src = source();
     const stop = buffer.listen(src.connect, () => {});
     src.emit(...range(0, 100_000));
-    await frame();
+    frame();
     expect(buffer.snapshot()).toEqual(range(99_990, 100_000));
     stop();
   });
@@ -95,7 +103,7 @@ describe('MessageBuffer', () => {
     const src = source();
     const stop = buffer.listen(src.connect, () => {});
     src.emit(...range(0, 100));
-    await frame();
+    frame();
     expect(buffer.snapshot()).toEqual([70, 80, 90]);
     stop();
   });
@@ -110,7 +118,7 @@ describe('MessageBuffer', () => {
     stop();
     expect(src.stop).toHaveBeenCalledTimes(1);
     expect(cancel).toHaveBeenCalledTimes(1);
-    await frame();
+    frame();
     expect(listener).not.toHaveBeenCalled();
   });
 
@@ -123,13 +131,92 @@ describe('MessageBuffer', () => {
     const listener = vi.fn();
     const second = source();
     const stopAgain = buffer.listen(second.connect, listener);
-    await frame();
+    frame();
     expect(listener).toHaveBeenCalledTimes(1);
     expect(buffer.snapshot()).toEqual([1, 2]);
     stopAgain();
   });
 
-  it('without requestAnimationFrame (a worker, Node), publishes once per task', async () => {
+  it('under a stream, publishes on the next frame at least `throttle` (default 30) ms after the last', () => {
+    const buffer = new MessageBuffer<number>();
+    const src = source();
+    const published: number[] = [];
+    const stop = buffer.listen(src.connect, () => published.push(performance.now()));
+    const start = performance.now();
+    // One message every frame for 20 frames (320 ms).
+    for (let i = 0; i < 20; i++) {
+      src.emit(i);
+      frame();
+    }
+    const gaps = published.slice(1).map((t, i) => t - (published[i] as number));
+    expect(published[0]).toBe(start + 16); // the first message is not held back
+    expect(gaps.length).toBeGreaterThan(0);
+    for (const gap of gaps) expect(gap).toBe(32); // every other frame: the first at >= 30 ms
+    expect(published).toHaveLength(10);
+    expect(buffer.snapshot()).toEqual(range(0, 19)); // the 20th waits for its frame
+    frame();
+    frame();
+    expect(buffer.snapshot()).toEqual(range(0, 20));
+    stop();
+  });
+
+  it('a message after a quiet spell shows on the next frame, throttle or not', () => {
+    const buffer = new MessageBuffer<number>();
+    buffer.options = { throttle: 1000 };
+    const src = source();
+    const listener = vi.fn();
+    const stop = buffer.listen(src.connect, listener);
+    src.emit(1);
+    frame();
+    expect(listener).toHaveBeenCalledTimes(1);
+    src.emit(2);
+    vi.advanceTimersByTime(990);
+    expect(listener).toHaveBeenCalledTimes(1);
+    vi.advanceTimersByTime(30);
+    expect(listener).toHaveBeenCalledTimes(2);
+    expect(buffer.snapshot()).toEqual([1, 2]);
+    vi.advanceTimersByTime(5000);
+    src.emit(3);
+    frame();
+    expect(listener).toHaveBeenCalledTimes(3);
+    stop();
+  });
+
+  it('throttle 0 publishes on every frame that has news, and on no other', () => {
+    const buffer = new MessageBuffer<number>();
+    buffer.options = { throttle: 0 };
+    const src = source();
+    const listener = vi.fn();
+    const stop = buffer.listen(src.connect, listener);
+    for (let i = 0; i < 5; i++) {
+      src.emit(i);
+      frame();
+      expect(listener).toHaveBeenCalledTimes(i + 1);
+    }
+    frame();
+    frame();
+    expect(listener).toHaveBeenCalledTimes(5);
+    stop();
+  });
+
+  it('disconnecting while throttled cancels the waiting frame; nothing is left scheduled', () => {
+    const buffer = new MessageBuffer<number>();
+    const src = source();
+    const listener = vi.fn();
+    const stop = buffer.listen(src.connect, listener);
+    src.emit(1);
+    frame();
+    src.emit(2);
+    frame(); // 16 ms after the publication: too early, waits for another frame
+    expect(listener).toHaveBeenCalledTimes(1);
+    expect(vi.getTimerCount()).toBe(1);
+    stop();
+    expect(vi.getTimerCount()).toBe(0);
+    vi.advanceTimersByTime(1000);
+    expect(listener).toHaveBeenCalledTimes(1);
+  });
+
+  it('without requestAnimationFrame (a worker, Node), a timer waits out the throttle', () => {
     vi.stubGlobal('requestAnimationFrame', undefined);
     const timeout = vi.spyOn(globalThis, 'setTimeout');
     const buffer = new MessageBuffer<number>();
@@ -138,9 +225,20 @@ describe('MessageBuffer', () => {
     const stop = buffer.listen(src.connect, listener);
     src.emit(1, 2, 3);
     expect(timeout).toHaveBeenCalledTimes(1);
-    await new Promise<void>((resolve) => setTimeout(resolve, 0));
+    expect(timeout).toHaveBeenLastCalledWith(expect.any(Function), 0);
+    vi.advanceTimersByTime(0);
     expect(listener).toHaveBeenCalledTimes(1);
     expect(buffer.snapshot()).toEqual([1, 2, 3]);
+    vi.advanceTimersByTime(10);
+    src.emit(4, 5);
+    // One timer for the rest of the throttle, not a task per poll.
+    expect(timeout).toHaveBeenCalledTimes(2);
+    expect(timeout).toHaveBeenLastCalledWith(expect.any(Function), 20);
+    vi.advanceTimersByTime(19);
+    expect(listener).toHaveBeenCalledTimes(1);
+    vi.advanceTimersByTime(1);
+    expect(listener).toHaveBeenCalledTimes(2);
+    expect(buffer.snapshot()).toEqual([1, 2, 3, 4, 5]);
     stop();
   });
 });

@@ -16,7 +16,7 @@ import {
   useWebSocket,
   WebSocketProvider,
 } from '../../src/react/index';
-import { inAct, nextFrame } from './helpers';
+import { inAct } from './helpers';
 import { mockServer } from './mock-server';
 import { describeModes } from './modes';
 
@@ -133,9 +133,8 @@ describeModes('useReconnect', (mode) => {
     expect(mock.connections).toHaveLength(2);
     expect(mock.last().protocol).toBe('chat.v1');
     await inAct(() => mock.send('two'));
-    await nextFrame();
     expect(seen.heard).toEqual(['one', 'two']);
-    expect(seen.messages).toEqual(['one', 'two']);
+    await waitFor(() => expect(seen.messages).toEqual(['one', 'two']));
     expect(seen.retries.size).toBe(1);
     unmount();
   });

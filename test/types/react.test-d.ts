@@ -35,7 +35,9 @@ describe('React types', () => {
   });
 
   test('filters see In; sends take Out', () => {
-    chat.useMessages({ limit: 10, filter: (m) => m.from !== 'me' });
+    chat.useMessages({ limit: 10, filter: (m) => m.from !== 'me', throttle: 100 });
+    // @ts-expect-error throttle is milliseconds, not a flag
+    chat.useMessages({ throttle: true });
     // @ts-expect-error the filter receives In, which has no `price`
     chat.useMessages({ filter: (m) => m.price > 0 });
     const send = chat.useSend();
