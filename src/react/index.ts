@@ -1,20 +1,35 @@
-import { createWebSocketContext } from './create-web-socket-context';
+import type { ConnectionState, Data } from '../core/index';
+import { createBinding } from './binding';
+import type { WebSocketContext } from './create-web-socket-context';
+import { useConnectionStateOf } from './use-connection-state';
+import { useMessageListenerOf } from './use-message-listener';
+import { useMessagesOf } from './use-messages';
+import { useReconnectOf } from './use-reconnect';
+import { useSendOf } from './use-send';
+import { useWebSocketOf } from './use-web-socket';
+import { useProvider } from './web-socket-provider';
 
 export {
   createWebSocketContext,
-  type UseMessagesOptions,
   type WebSocketContext,
-  type WebSocketProviderProps,
 } from './create-web-socket-context';
 export { MissingProviderError } from './errors';
+export type { UseMessagesOptions } from './use-messages';
+export type { WebSocketProviderProps } from './web-socket-provider';
 
-/** The default context, for apps with one socket; `createWebSocketContext` makes typed others. */
-export const {
-  WebSocketProvider,
-  useWebSocket,
-  useConnectionState,
-  useMessages,
-  useMessageListener,
-  useSend,
-  useReconnect,
-} = /* @__PURE__ */ createWebSocketContext();
+type Default = WebSocketContext<Data, Data>;
+
+// The default context, for apps with one socket; `createWebSocketContext` makes typed others.
+// Each hook is its own export over one shared binding, so a bundle keeps only the hooks it uses.
+const binding = /* @__PURE__ */ createBinding<Data, Data>('WebSocketProvider');
+
+export const WebSocketProvider: Default['WebSocketProvider'] = (props) =>
+  useProvider(binding, props);
+export const useWebSocket: Default['useWebSocket'] = () => useWebSocketOf(binding);
+export const useConnectionState = (<T>(selector?: (state: ConnectionState) => T) =>
+  useConnectionStateOf(binding, selector)) as Default['useConnectionState'];
+export const useMessages: Default['useMessages'] = (options) => useMessagesOf(binding, options);
+export const useMessageListener: Default['useMessageListener'] = (listener) =>
+  useMessageListenerOf(binding, listener);
+export const useSend: Default['useSend'] = () => useSendOf(binding);
+export const useReconnect: Default['useReconnect'] = () => useReconnectOf(binding);
