@@ -73,6 +73,7 @@ export default defineConfig({
             'test/faults/**/*.test.ts',
             'test/support/**/*.test.ts',
             'test/docs/**/*.test.ts',
+            'test/scripts/**/*.test.ts',
           ],
         },
       },

@@ -11,6 +11,8 @@ export interface ChaosPeer {
   close(code: number, reason: string): void;
   /** Ends the connection without a close frame. */
   drop(): void;
+  /** Whether the connection is still open: a stream stops once it is not. */
+  readonly open: boolean;
 }
 
 /** The server as the protocol sees it. */
@@ -26,10 +28,13 @@ export type ChaosCommand =
   | { type: 'close'; code: number; reason: string }
   | { type: 'restart'; ms: number }
   | { type: 'burst'; count: number }
+  | { type: 'stream'; rate: number; ms: number; count: number }
   | { type: 'error'; message: string };
 
 export declare const MAX_BURST: number;
 export declare const MAX_RESTART: number;
+export declare const MAX_STREAM_RATE: number;
+export declare const MAX_STREAM_MS: number;
 export declare const RESTART_CODE: number;
 export declare function isSendableCloseCode(code: number): boolean;
 export declare function parseControl(data: unknown): ChaosCommand | undefined;

@@ -11,6 +11,8 @@
  *   __restart:MS          the server closes every client (1012) and stops listening for MS ms,
  *                         then listens again on the same address
  *   __burst:N             the server sends "burst:1/N" … "burst:N/N" in one synchronous loop
+ *   __stream:RATE:MS      the server sends "stream:1/N" … "stream:N/N" evenly over MS ms, RATE a
+ *                         second (N = RATE × MS / 1000); it stops early if the client goes away
  *   anything else         echoed back to the sender (binary frames too)
  *
  * A control frame that cannot be obeyed is answered with "error:WHY"; it never crashes a server.
@@ -18,6 +20,10 @@
 
 export const MAX_BURST = 100_000;
 export const MAX_RESTART = 60_000;
+export const MAX_STREAM_RATE = 20_000;
+export const MAX_STREAM_MS = 10_000;
+/** How often a stream wakes to send what has fallen due: a steady trickle, not one timer each. */
+const STREAM_TICK = 5;
 export const RESTART_CODE = 1012;
 
 const encoder = new TextEncoder();
@@ -68,6 +74,18 @@ export const parseControl = (data) => {
       }
       return { type: 'burst', count };
     }
+    case 'stream': {
+      const [rawRate = '', rawMs = ''] = arg.split(':');
+      const rate = integer(rawRate);
+      const ms = integer(rawMs);
+      if (!(rate >= 1 && rate <= MAX_STREAM_RATE && ms >= 1 && ms <= MAX_STREAM_MS)) {
+        return {
+          type: 'error',
+          message: `stream needs RATE 1..${MAX_STREAM_RATE} and MS 1..${MAX_STREAM_MS}, got "${arg}"`,
+        };
+      }
+      return { type: 'stream', rate, ms, count: Math.max(1, Math.round((rate * ms) / 1000)) };
+    }
     default:
       return { type: 'error', message: `unknown control message "${data.slice(0, 40)}"` };
   }
@@ -92,9 +110,24 @@ export const handleFrame = (hub, peer, data) => {
     case 'burst':
       for (let i = 1; i <= command.count; i++) peer.send(`burst:${i}/${command.count}`);
       return;
+    case 'stream':
+      return stream(peer, command);
     case 'error':
       return peer.send(`error:${command.message}`);
   }
+};
+
+/** Sends `count` numbered frames spread evenly over `ms`, until done or the peer is gone. */
+const stream = (peer, { ms, count }) => {
+  const start = Date.now();
+  let sent = 0;
+  const tick = () => {
+    if (!peer.open) return;
+    const due = Math.min(count, Math.ceil(((Date.now() - start) / ms) * count));
+    for (; sent < due; sent++) peer.send(`stream:${sent + 1}/${count}`);
+    if (sent < count) setTimeout(tick, STREAM_TICK);
+  };
+  setTimeout(tick, STREAM_TICK);
 };
 
 /** The room of a connection: its URL path, "/" when none. */

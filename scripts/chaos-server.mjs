@@ -64,6 +64,9 @@ export const startChaosServer = async ({ host = '127.0.0.1', port = 0, log = () 
       send: (data) => ws.readyState === 1 && ws.send(data),
       close: (code, reason) => ws.close(code, reason),
       drop: () => ws.terminate(),
+      get open() {
+        return ws.readyState === 1;
+      },
     };
     peers.set(ws, peer);
     // A client that vanishes mid-frame must not crash the server; its close event still follows.

@@ -54,6 +54,9 @@ export class MockChaos implements ChaosHub {
         send: (data) => client.readyState === 1 && client.send(data),
         close: (code, reason) => client.close({ code, reason, wasClean: true }),
         drop: () => client.close({ code: 1006, reason: '', wasClean: false }),
+        get open() {
+          return client.readyState === 1;
+        },
       };
       this.clients.set(client, peer);
       client.on('message', (data) => handleFrame(this, peer, data));
