@@ -157,7 +157,7 @@ describeModes('useMessages', (mode) => {
     const { commits, seen, Messages } = messagesProbe();
     const { unmount } = mode.render(
       <WebSocketProvider url={mock.url} options={mock.options}>
-        <Messages options={{ throttle: 200 }} />
+        <Messages options={{ throttle: 500 }} />
       </WebSocketProvider>,
     );
     await connected(mock);
@@ -170,9 +170,9 @@ describeModes('useMessages', (mode) => {
     await inAct(() => mock.send('c'));
     await nextFrame();
     expect(commits.count).toBe(first.commits);
-    await waitFor(() => expect(seen.messages).toEqual(['a', 'b', 'c']));
+    await waitFor(() => expect(seen.messages).toEqual(['a', 'b', 'c']), { timeout: 3000 });
     // Frame-aligned, and first.at was read a little after the publishing frame: allow for both.
-    expect(performance.now() - first.at).toBeGreaterThanOrEqual(150);
+    expect(performance.now() - first.at).toBeGreaterThanOrEqual(400);
     expect(commits.count - first.commits).toBe(1);
     unmount();
   });
