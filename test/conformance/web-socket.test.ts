@@ -8,6 +8,7 @@ import {
   type Backoff,
   Connected,
   Connecting,
+  type ConnectionState,
   ConstantBackoff,
   Disconnected,
   Disconnecting,
@@ -45,6 +46,19 @@ const expectRefused = (state: unknown): void => {
   expect(error).toBeInstanceOf(Error);
   expect(error).toMatchObject({ code: 'ECONNREFUSED' });
   expect(typeof (error as Error).stack).toBe('string');
+};
+
+/**
+ * Records `socket` (call it right after construction) through its refused first attempt and
+ * checks the seed's [connecting, disconnected(refused), reconnecting]; returns the recording.
+ */
+const refusedThenReconnecting = async (socket: WebSocket): Promise<ConnectionState[]> => {
+  const states = record(socket);
+  await reconnecting(socket);
+  expect(states).toStrictEqual([new Connecting(), expect.any(Disconnected), new Reconnecting()]);
+  expectRefused(states[1]);
+  expect(socket.connection.state).toStrictEqual(new Reconnecting());
+  return states;
 };
 
 /** A backoff whose `next()` returns `delay` and reports each call (the seed's mock backoff). */
@@ -98,29 +112,13 @@ describe('WebSocket', () => {
     it('emits [connecting, disconnected, reconnecting] when not able to establish a connection', async () => {
       // Default backoff (jittered here, §4): only its first, immediate retry matters.
       const socket = open(await deadUrl());
-      const states = record(socket);
-      await reconnecting(socket);
-      expect(states).toStrictEqual([
-        new Connecting(),
-        expect.any(Disconnected),
-        new Reconnecting(),
-      ]);
-      expectRefused(states[1]);
-      expect(socket.connection.state).toStrictEqual(new Reconnecting());
+      await refusedThenReconnecting(socket);
     });
 
     it('emits [connecting, disconnected, reconnecting] when not able to establish a connection with retry', async () => {
       const { backoff, calledOnce } = mockBackoff(0);
       const socket = open(await deadUrl(), { backoff });
-      const states = record(socket);
-      await reconnecting(socket);
-      expect(states).toStrictEqual([
-        new Connecting(),
-        expect.any(Disconnected),
-        new Reconnecting(),
-      ]);
-      expectRefused(states[1]);
-      expect(socket.connection.state).toStrictEqual(new Reconnecting());
+      const states = await refusedThenReconnecting(socket);
       await within(calledOnce, 2000, 'backoff.next()');
       // Failed retries emit nothing: still one Reconnecting.
       expect(socket.connection.state).toStrictEqual(new Reconnecting());
@@ -167,15 +165,7 @@ describe('WebSocket', () => {
       const server = await serve();
       await server.stop(); // its port is now closed, and ours to listen on again
       const socket = open(server.url, { backoff: new ConstantBackoff(0) });
-      const states = record(socket);
-      await reconnecting(socket);
-      expect(states).toStrictEqual([
-        new Connecting(),
-        expect.any(Disconnected),
-        new Reconnecting(),
-      ]);
-      expectRefused(states[1]);
-      expect(socket.connection.state).toStrictEqual(new Reconnecting());
+      const states = await refusedThenReconnecting(socket);
 
       await server.restart();
       // The seed sleeps 100 ms and then checks; here the event itself is awaited (bounded).
@@ -332,15 +322,7 @@ describe('WebSocket', () => {
   describe('close', () => {
     it('does nothing when connection is closed', async () => {
       const socket = open(await deadUrl());
-      const states = record(socket);
-      await reconnecting(socket);
-      expect(states).toStrictEqual([
-        new Connecting(),
-        expect.any(Disconnected),
-        new Reconnecting(),
-      ]);
-      expectRefused(states[1]);
-      expect(socket.connection.state).toStrictEqual(new Reconnecting());
+      await refusedThenReconnecting(socket);
 
       expect(() => socket.close()).not.toThrow();
       // A new subscription sees the replayed final state, then the stream completes.

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { type CloseInfo, ConstantBackoff, SocketEndedError } from '../../src/core';
 import { collect } from '../support/sockets';
 import { sleep, within } from '../support/wait';
-import { fixture, logged, now, recorder, SLACK } from './fixture';
+import { fixture, logged, lostAndBack, now, recorder, SLACK } from './fixture';
 
 const f = fixture();
 
@@ -29,13 +29,7 @@ describe('server closes with a code', () => {
     const dropped = await rec.reach('disconnected', SLACK);
     const back = await rec.reach('reconnected', BACKOFF + 2 * SLACK);
 
-    expect(rec.labels()).toEqual([
-      'connecting',
-      'connected',
-      `disconnected(${code} bye ${code})`,
-      'reconnecting',
-      'reconnected',
-    ]);
+    expect(rec.labels()).toEqual(lostAndBack(`disconnected(${code} bye ${code})`));
     expect(dropped.at - closedAt).toBeLessThan(SLACK);
     // The connection lived less than minUptime (5 s): no recovery, so the backoff wait applies.
     expect(backoff.delays).toEqual([BACKOFF]);
@@ -80,13 +74,7 @@ describe('server closes with a code', () => {
         expect(backoff.delays).toEqual([]);
       } else {
         await rec.reach('reconnected', BACKOFF + 2 * SLACK);
-        expect(rec.labels()).toEqual([
-          'connecting',
-          'connected',
-          `disconnected(${code} policy)`,
-          'reconnecting',
-          'reconnected',
-        ]);
+        expect(rec.labels()).toEqual(lostAndBack(`disconnected(${code} policy)`));
         expect(server.totalConnections).toBe(2);
       }
     },

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConstantBackoff } from '../../src/core';
 import { sleep, until, within } from '../support/wait';
-import { fixture, logged, now, recorder, SLACK, trace } from './fixture';
+import { fixture, logged, lostAndBack, now, recorder, SLACK, trace } from './fixture';
 
 const f = fixture();
 
@@ -36,13 +36,7 @@ describe('abrupt cut, no close frame (fault row 3)', () => {
       await proxy.refuse('none');
       const back = await rec.reach('reconnected', 50 + 2 * SLACK);
       expect(back.at - allowedAt).toBeLessThan(50 + SLACK);
-      expect(rec.labels()).toEqual([
-        'connecting',
-        'connected',
-        'disconnected(1006)',
-        'reconnecting',
-        'reconnected',
-      ]);
+      expect(rec.labels()).toEqual(lostAndBack());
       expect(server.connections).toHaveLength(1);
     },
   );
@@ -121,12 +115,6 @@ describe('server process killed (fault row 2)', () => {
     socket.send('two');
     await until(() => echoes.includes('two'), 2000, 'the echo from the restarted process');
     expect(echoes).toEqual(['one', 'two']);
-    expect(rec.labels()).toEqual([
-      'connecting',
-      'connected',
-      'disconnected(1006)',
-      'reconnecting',
-      'reconnected',
-    ]);
+    expect(rec.labels()).toEqual(lostAndBack());
   });
 });

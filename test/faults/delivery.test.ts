@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ConstantBackoff, type WebSocket } from '../../src/core';
 import type { ServerSocket } from '../support/server';
 import { sleep, until, within } from '../support/wait';
-import { fixture, recorder, SLACK } from './fixture';
+import { fixture, lostAndBack, recorder, SLACK } from './fixture';
 
 const f = fixture();
 
@@ -72,13 +72,7 @@ describe('onOpen gate across a real outage', () => {
     await until(() => perConnection[2]?.length === 4, SLACK, 'a direct send');
     expect(perConnection[2]?.[3]).toBe('m5');
     expect(perConnection).toHaveLength(3);
-    expect(rec.labels()).toEqual([
-      'connecting',
-      'connected',
-      'disconnected(1006)',
-      'reconnecting',
-      'reconnected',
-    ]);
+    expect(rec.labels()).toEqual(lostAndBack());
   });
 });
 
@@ -121,13 +115,7 @@ describe('send queue across a real outage', () => {
     expect(perConnection).toEqual([['before'], ['q1', 'q2', 'q3', 'q4', 'q5', 'after']]);
     expect(socket.queued).toEqual([]);
     expect(dropped).toEqual([]);
-    expect(rec.labels()).toEqual([
-      'connecting',
-      'connected',
-      'disconnected(1006)',
-      'reconnecting',
-      'reconnected',
-    ]);
+    expect(rec.labels()).toEqual(lostAndBack());
   });
 
   it('queued messages still waiting at close() are reported to onDrop as closed', async () => {

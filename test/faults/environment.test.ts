@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ConstantBackoff, type Environment, type EnvironmentSignal } from '../../src/core';
 import type { ServerSocket } from '../support/server';
 import { sleep, until } from '../support/wait';
-import { fixture, jumpableScheduler, logged, now, recorder, SLACK } from './fixture';
+import { fixture, jumpableScheduler, logged, lostAndBack, now, recorder, SLACK } from './fixture';
 
 const f = fixture();
 
@@ -61,13 +61,7 @@ describe('offline / online (fault row 14)', () => {
     expect(back.at - onlineAt).toBeLessThan(SLACK);
     expect(proxy.total).toBe(before + 1);
     expect(backoff.resets).toBeGreaterThanOrEqual(1);
-    expect(rec.labels()).toEqual([
-      'connecting',
-      'connected',
-      'disconnected(1006)',
-      'reconnecting',
-      'reconnected',
-    ]);
+    expect(rec.labels()).toEqual(lostAndBack());
 
     socket.close();
     await rec.reach('disconnected', SLACK, 3);
@@ -175,13 +169,7 @@ describe('sleep / wake and clock jumps (fault rows 15, 16)', () => {
     expect(dropped.at - wakeAt).toBeLessThan(TIMEOUT + SLACK);
     proxy.blackhole(false);
     await rec.reach('reconnected', 2000 + 100 + 2 * SLACK);
-    expect(rec.labels()).toEqual([
-      'connecting',
-      'connected',
-      'disconnected(1006 heartbeat timeout)',
-      'reconnecting',
-      'reconnected',
-    ]);
+    expect(rec.labels()).toEqual(lostAndBack('disconnected(1006 heartbeat timeout)'));
   });
 
   it('a forward jump with no signal: the next heartbeat check probes at once instead of waiting out the interval', async () => {

@@ -50,6 +50,15 @@ export const label = (step: Step): string => {
   return `disconnected(${[step.code, step.reason].filter((x) => x !== undefined && x !== '').join(' ')})`;
 };
 
+/** The labels of an open connection lost (as `lost`) and recovered: the commonest fault story. */
+export const lostAndBack = (lost = 'disconnected(1006)'): string[] => [
+  'connecting',
+  'connected',
+  lost,
+  'reconnecting',
+  'reconnected',
+];
+
 export interface Recorder {
   readonly steps: Step[];
   /** The steps as labels, for exact sequence assertions. */

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ConnectTimeoutError, ConstantBackoff, LinearBackoff } from '../../src/core';
 import type { ProxyEvent } from '../support/fault-proxy';
 import { sleep } from '../support/wait';
-import { fixture, logged, now, recorder, SLACK, trace } from './fixture';
+import { fixture, logged, lostAndBack, now, recorder, SLACK, trace } from './fixture';
 
 const f = fixture();
 
@@ -47,13 +47,7 @@ describe('connection refused / reset during handshake (fault rows 9, 10)', () =>
       const pending = backoff.delays[backoff.delays.length - 1] as number;
       const back = await rec.reach('reconnected', pending + 2 * SLACK);
       expect(back.at - allowedAt).toBeLessThan(pending + SLACK);
-      expect(rec.labels()).toEqual([
-        'connecting',
-        'connected',
-        'disconnected(1006)',
-        'reconnecting',
-        'reconnected',
-      ]);
+      expect(rec.labels()).toEqual(lostAndBack());
     },
   );
 
@@ -122,13 +116,7 @@ describe('connect hangs (fault row 13)', () => {
     await proxy.refuse('none');
     const back = await rec.reach('reconnected', TIMEOUT + BACKOFF + 2 * SLACK);
     expect(back.at - allowedAt).toBeLessThan(TIMEOUT + BACKOFF + SLACK);
-    expect(rec.labels()).toEqual([
-      'connecting',
-      'connected',
-      'disconnected(1006)',
-      'reconnecting',
-      'reconnected',
-    ]);
+    expect(rec.labels()).toEqual(lostAndBack());
     // Every hung attempt was closed; only the live connection is left.
     await proxy.when(() => proxy.open === 1, SLACK, 'only the live connection');
   });

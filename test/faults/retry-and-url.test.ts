@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConstantBackoff, SocketEndedError, type UrlSource } from '../../src/core';
 import { sleep, until } from '../support/wait';
-import { fixture, logged, now, recorder, SLACK, trace } from './fixture';
+import { fixture, logged, lostAndBack, now, recorder, SLACK, trace } from './fixture';
 
 const f = fixture();
 
@@ -30,13 +30,7 @@ describe('retry now', () => {
     const back = await rec.reach('reconnected', 2 * SLACK);
     expect(back.at - retriedAt).toBeLessThan(SLACK);
     expect(proxy.total).toBe(2);
-    expect(rec.labels()).toEqual([
-      'connecting',
-      'connected',
-      'disconnected(1006)',
-      'reconnecting',
-      'reconnected',
-    ]);
+    expect(rec.labels()).toEqual(lostAndBack());
 
     socket.close();
     await rec.reach('disconnected', SLACK, 5);
