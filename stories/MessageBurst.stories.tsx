@@ -9,7 +9,7 @@ import {
   WebSocketProvider,
 } from 'web-socket-client/react';
 import { useChaos } from './support/chaos';
-import { Panel, StateBadge } from './support/ui';
+import { LatestMessages, Panel, Stat, StateBadge, useRenderCount } from './support/ui';
 
 const isBurst = (message: unknown): message is string =>
   typeof message === 'string' && message.startsWith('burst:');
@@ -24,9 +24,7 @@ function Burst({ count }: { count: number }) {
   });
   // Rendered: the newest few, published at most once per frame (and per 30 ms while they keep coming).
   const latest = useMessages({ filter: isBurst, limit: 5 });
-  // Every render of this component, counted while it renders.
-  const renders = useRef(0);
-  renders.current++;
+  const renders = useRenderCount();
   const [requested, setRequested] = useState(0);
 
   return (
@@ -44,24 +42,14 @@ function Burst({ count }: { count: number }) {
             Request {count.toLocaleString('en')} messages
           </button>
         </p>
-        <ul className="messages" aria-label="latest messages">
-          {latest.map((message) => (
-            <li key={String(message)}>{String(message)}</li>
-          ))}
-        </ul>
+        <LatestMessages messages={latest} />
       </Panel>
-      <Panel title="Messages received">
-        <output className="stat" aria-label="messages received">
-          {received.current}
-        </output>
-        <p>of {requested} requested</p>
-      </Panel>
-      <Panel title="Renders">
-        <output className="stat" aria-label="renders">
-          {renders.current}
-        </output>
-        <p>renders of this component since it mounted</p>
-      </Panel>
+      <Stat title="Messages received" label="messages received" value={received.current}>
+        of {requested} requested
+      </Stat>
+      <Stat title="Renders" label="renders" value={renders}>
+        renders of this component since it mounted
+      </Stat>
     </div>
   );
 }

@@ -9,7 +9,7 @@ import {
   WebSocketProvider,
 } from 'web-socket-client/react';
 import { useChaos } from './support/chaos';
-import { Panel, StateBadge } from './support/ui';
+import { LatestMessages, Panel, Stat, StateBadge, useRenderCount } from './support/ui';
 
 const isStream = (message: unknown): message is string =>
   typeof message === 'string' && message.startsWith('stream:');
@@ -30,12 +30,11 @@ function Stream({ rate, seconds, throttle }: StreamArgs) {
     if (isStream(message)) received.current++;
   });
   const latest = useMessages({ filter: isStream, limit: 5, throttle });
-  // Every render of this component, counted while it renders; the count at Start is the base.
-  const renders = useRef(0);
-  renders.current++;
+  // Counted since Start: the counts at Start are the base.
+  const renders = useRenderCount();
   const [base, setBase] = useState<{ renders: number; received: number } | null>(null);
   const count = Math.round(rate * seconds);
-  const sinceStart = base ? renders.current - base.renders : 0;
+  const sinceStart = base ? renders - base.renders : 0;
   const messages = base ? received.current - base.received : 0;
 
   return (
@@ -46,34 +45,22 @@ function Stream({ rate, seconds, throttle }: StreamArgs) {
           <button
             type="button"
             onClick={() => {
-              setBase({ renders: renders.current, received: received.current });
+              setBase({ renders, received: received.current });
               send(`__stream:${rate}:${seconds * 1000}`);
             }}
           >
             Stream {count.toLocaleString('en')} messages over {seconds} s
           </button>
         </p>
-        <ul className="messages" aria-label="latest messages">
-          {latest.map((message) => (
-            <li key={String(message)}>{String(message)}</li>
-          ))}
-        </ul>
+        <LatestMessages messages={latest} />
       </Panel>
-      <Panel title="Messages received">
-        <output className="stat" aria-label="messages received">
-          {messages}
-        </output>
-        <p>since Start, counted by a listener that never renders</p>
-      </Panel>
-      <Panel title="Renders">
-        <output className="stat" aria-label="renders">
-          {sinceStart}
-        </output>
-        <p>
-          renders since Start: {throttle ? `at most one per ${throttle} ms` : 'one per frame'}, not
-          one per message
-        </p>
-      </Panel>
+      <Stat title="Messages received" label="messages received" value={messages}>
+        since Start, counted by a listener that never renders
+      </Stat>
+      <Stat title="Renders" label="renders" value={sinceStart}>
+        renders since Start: {throttle ? `at most one per ${throttle} ms` : 'one per frame'}, not
+        one per message
+      </Stat>
     </div>
   );
 }

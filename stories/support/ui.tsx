@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import { type ReactNode, useRef } from 'react';
 import type { ConnectionState } from 'web-socket-client';
 import { useChaos } from './chaos';
 
@@ -36,3 +36,43 @@ export function ServerBanner() {
     </p>
   );
 }
+
+/** A big number in a panel of its own; `label` names it for the play functions. */
+export function Stat({
+  title,
+  label,
+  value,
+  children,
+}: {
+  title: string;
+  label: string;
+  value: number;
+  children: ReactNode;
+}) {
+  return (
+    <Panel title={title}>
+      <output className="stat" aria-label={label}>
+        {value}
+      </output>
+      <p>{children}</p>
+    </Panel>
+  );
+}
+
+/** The newest messages, as the list the play functions read. */
+export function LatestMessages({ messages }: { messages: readonly unknown[] }) {
+  return (
+    <ul className="messages" aria-label="latest messages">
+      {messages.map((message) => (
+        <li key={String(message)}>{String(message)}</li>
+      ))}
+    </ul>
+  );
+}
+
+/** How many times the calling component has rendered, this render included. */
+export const useRenderCount = (): number => {
+  const renders = useRef(0);
+  renders.current++;
+  return renders.current;
+};
