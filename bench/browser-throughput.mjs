@@ -4,8 +4,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { launchChromium, serveStatic } from './browser.mjs';
-import { BENCH, DIST_CORE, ensureBuilt, standalone, startEchoServer, summary } from './lib.mjs';
-import { config, chart as nodeChart, render as nodeRender, SIZES } from './throughput.mjs';
+import { BENCH, DIST_CORE, ensureBuilt, standalone, startEchoServer } from './lib.mjs';
+import { config, chart as nodeChart, render as nodeRender, sampleRows } from './throughput.mjs';
 
 export const COMMAND = 'node bench/browser-throughput.mjs';
 
@@ -20,7 +20,6 @@ export const run = async (flags = {}) => {
     '/throughput.js': () => readFileSync(join(BENCH, 'pages', 'throughput.js')),
   });
   const browser = await launchChromium();
-  const rows = [];
   try {
     const page = await browser.newPage();
     const errors = [];
@@ -28,38 +27,16 @@ export const run = async (flags = {}) => {
     await page.goto(`${site.origin}/`);
     await page.waitForFunction(() => window.ready === true, null, { timeout: 10_000 });
     const url = server.url('/echo');
-    for (const mode of ['ping-pong', 'pipelined']) {
-      for (const size of SIZES) {
-        const ours = [];
-        const raw = [];
-        const ratio = [];
-        for (let i = 0; i < cfg.runs; i++) {
-          const [r, o] = await page.evaluate((arg) => window.oneRun(arg), {
-            url,
-            row: { mode, bytes: size.bytes, batch: size.batch },
-            cfg,
-          });
-          ours.push(o);
-          raw.push(r);
-          ratio.push(o / r);
-        }
-        rows.push({
-          mode,
-          size: size.label,
-          batch: mode === 'pipelined' ? size.batch : 1,
-          ours: summary(ours),
-          raw: summary(raw),
-          ratio: summary(ratio),
-        });
-      }
-    }
+    const rows = await sampleRows(cfg.runs, (row) =>
+      page.evaluate((arg) => window.oneRun(arg), { url, row, cfg }),
+    );
     if (errors.length) throw errors[0];
+    return { rows, cfg };
   } finally {
     await browser.close();
     await site.close();
     await server.stop();
   }
-  return { rows, cfg };
 };
 
 export const render = (result) => nodeRender(result, "Chromium's WebSocket");

@@ -39,44 +39,55 @@ const openOurs = async (Client, url) => {
   return ourClient(ws);
 };
 
+/**
+ * Every mode × size, `runs` times each: `once(row)` resolves with [raw, ours] messages a second.
+ * Shared by the Node and the Chromium benchmark, which differ only in where `once` runs.
+ */
+export const sampleRows = async (runs, once) => {
+  const rows = [];
+  for (const mode of ['ping-pong', 'pipelined']) {
+    for (const size of SIZES) {
+      const ours = [];
+      const raw = [];
+      const ratio = [];
+      for (let i = 0; i < runs; i++) {
+        const [r, o] = await once({ mode, bytes: size.bytes, batch: size.batch });
+        ours.push(o);
+        raw.push(r);
+        ratio.push(o / r);
+      }
+      rows.push({
+        mode,
+        size: size.label,
+        batch: mode === 'pipelined' ? size.batch : 1,
+        ours: summary(ours),
+        raw: summary(raw),
+        ratio: summary(ratio),
+      });
+    }
+  }
+  return rows;
+};
+
 export const run = async (flags = {}) => {
   ensureBuilt(flags.build);
   const { WebSocket: Client } = await import(DIST_CORE);
   const cfg = { ...config(flags.quick), ...(flags.runs ? { runs: flags.runs } : {}) };
   const server = await startEchoServer();
   const url = server.url('/echo');
-  const rows = [];
   try {
-    for (const mode of ['ping-pong', 'pipelined']) {
-      for (const size of SIZES) {
-        const ours = [];
-        const raw = [];
-        const ratio = [];
-        for (let i = 0; i < cfg.runs; i++) {
-          const [r, o] = await oneRun(
-            () => openRaw(url),
-            () => openOurs(Client, url),
-            { mode, bytes: size.bytes, batch: size.batch },
-            cfg,
-          );
-          ours.push(o);
-          raw.push(r);
-          ratio.push(o / r);
-        }
-        rows.push({
-          mode,
-          size: size.label,
-          batch: mode === 'pipelined' ? size.batch : 1,
-          ours: summary(ours),
-          raw: summary(raw),
-          ratio: summary(ratio),
-        });
-      }
-    }
+    const rows = await sampleRows(cfg.runs, (row) =>
+      oneRun(
+        () => openRaw(url),
+        () => openOurs(Client, url),
+        row,
+        cfg,
+      ),
+    );
+    return { rows, cfg };
   } finally {
     await server.stop();
   }
-  return { rows, cfg };
 };
 
 export const render = ({ rows, cfg }, baseline = 'raw `ws` client') =>
