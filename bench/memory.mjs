@@ -72,7 +72,12 @@ const settle = async (base, ms = 3000) => {
 
 // ---- 1. reconnect cycles ------------------------------------------------------------------
 
-const reconnectOurs = async (core, url, cfg) => {
+/**
+ * Reconnect cycles of one long-lived client. `start(opened)` creates it and calls `opened(close)`
+ * on every open; after the last cycle `close` is called to end it. Heap after the warm-up opens
+ * and after the last one; heap and handles retained vs before the client existed.
+ */
+const reconnectCycles = async (cfg, start) => {
   const base = handles();
   const heap0 = await heap();
   let n = 0;
@@ -80,20 +85,12 @@ const reconnectOurs = async (core, url, cfg) => {
   let atEnd = 0;
   const t0 = performance.now();
   await new Promise((resolve) => {
-    const ws = new core.WebSocket(url, {
-      WebSocket: WS,
-      environment: null,
-      backoff: new core.ConstantBackoff(0),
-      minUptime: 0,
-      giveUpAfter: Number.POSITIVE_INFINITY,
-    });
-    ws.connection.subscribe(async (s) => {
-      if (s.type !== 'connected' && s.type !== 'reconnected') return;
+    start(async (close) => {
       n++;
       if (n === cfg.warmup) atWarmup = await heap();
       if (n === cfg.warmup + cfg.reconnect) {
         atEnd = await heap();
-        ws.close();
+        close();
         resolve();
       }
     });
@@ -109,44 +106,38 @@ const reconnectOurs = async (core, url, cfg) => {
   };
 };
 
-const reconnectRaw = async (url, cfg) => {
-  const base = handles();
-  const heap0 = await heap();
-  let n = 0;
-  let atWarmup = 0;
-  let atEnd = 0;
-  const t0 = performance.now();
-  await new Promise((resolve) => {
+const reconnectOurs = (core, url, cfg) =>
+  reconnectCycles(cfg, (opened) => {
+    const ws = new core.WebSocket(url, {
+      WebSocket: WS,
+      environment: null,
+      backoff: new core.ConstantBackoff(0),
+      minUptime: 0,
+      giveUpAfter: Number.POSITIVE_INFINITY,
+    });
+    ws.connection.subscribe((s) => {
+      if (s.type === 'connected' || s.type === 'reconnected') opened(() => ws.close());
+    });
+  });
+
+const reconnectRaw = (url, cfg) =>
+  reconnectCycles(cfg, (opened) => {
     let done = false;
     const dial = () => {
       const ws = new WS(url);
       ws.on('error', () => {});
-      ws.on('open', async () => {
-        n++;
-        if (n === cfg.warmup) atWarmup = await heap();
-        if (n === cfg.warmup + cfg.reconnect) {
-          atEnd = await heap();
+      ws.on('open', () =>
+        opened(() => {
           done = true;
           ws.close();
-          resolve();
-        }
-      });
+        }),
+      );
       ws.on('close', () => {
         if (!done) dial();
       });
     };
     dial();
   });
-  const ms = performance.now() - t0;
-  await settle(base);
-  return {
-    ms,
-    cycles: cfg.reconnect,
-    grow: atEnd - atWarmup,
-    retained: (await heap()) - heap0,
-    leakedHandles: diff(handles(), base),
-  };
-};
 
 const diff = (a, b) => ({ handles: a.handles - b.handles, resources: a.resources - b.resources });
 
