@@ -136,8 +136,23 @@ export interface Model {
   readonly pending: Pending | undefined;
 }
 
+/** What the shell knows when a step runs, gathered once per step. */
+export interface Facts {
+  /** The scheduler's clock. */
+  readonly now: number;
+  /** The environment's word on the network (true without one). */
+  readonly online: boolean;
+  /** Milliseconds since the current link was last heard from. */
+  readonly idle: number;
+  /** Anything arrived since the last probe. */
+  readonly answered: boolean;
+  /** The current link can be probed (an app-level ping or a protocol ping). */
+  readonly canProbe: boolean;
+}
+
+/** Events that name an attempt are ignored unless it is the current one. */
 export type Event =
-  | { readonly type: 'start'; readonly online: boolean }
+  | { readonly type: 'start' }
   /** The URL provider answered for `attempt`. */
   | { readonly type: 'url'; readonly attempt: number; readonly url: string }
   /** The attempt failed before it opened: provider, constructor or `onOpen` threw or rejected. */
@@ -145,7 +160,7 @@ export type Event =
   | {
       readonly type: 'opened';
       readonly attempt: number;
-      readonly now: number;
+      /** The heartbeat runs on this link. */
       readonly beats: boolean;
       readonly protocol: string;
     }
@@ -153,14 +168,12 @@ export type Event =
   | {
       readonly type: 'gated';
       readonly attempt: number;
-      readonly now: number;
       readonly ready: boolean;
       readonly protocol: string;
     }
   | {
       readonly type: 'closed';
       readonly attempt: number;
-      readonly now: number;
       readonly code?: number | undefined;
       readonly reason?: string | undefined;
     }
@@ -168,38 +181,21 @@ export type Event =
   | {
       readonly type: 'errored';
       readonly attempt: number;
-      readonly now: number;
       readonly error: unknown;
       readonly readyState: number;
     }
   /** The policy's answer to `ask`. */
   | { readonly type: 'answer'; readonly retry: boolean }
   /** The backoff delay the shell armed for `wait`. */
-  | { readonly type: 'armed'; readonly delay: number; readonly now: number }
-  | {
-      readonly type: 'timer';
-      readonly timer: TimerName;
-      readonly now: number;
-      /** Milliseconds since the link was last heard from. */
-      readonly idle: number;
-      /** Anything arrived since the last probe. */
-      readonly answered: boolean;
-      readonly online: boolean;
-    }
+  | { readonly type: 'armed'; readonly delay: number }
+  | { readonly type: 'timer'; readonly timer: TimerName }
   | {
       readonly type: 'close';
       readonly code?: number | undefined;
       readonly reason?: string | undefined;
     }
   | { readonly type: 'reconnect' }
-  | {
-      readonly type: 'signal';
-      readonly signal: EnvironmentSignal;
-      readonly now: number;
-      readonly online: boolean;
-      /** The open link can be probed (an app-level ping or a protocol ping). */
-      readonly canProbe: boolean;
-    }
+  | { readonly type: 'signal'; readonly signal: EnvironmentSignal }
   /** Listeners heard the transient Disconnected: go on with Reconnecting. */
   | { readonly type: 'continue' };
 
@@ -265,11 +261,16 @@ export const initialModel: Model = {
 const attempting = (phase: Phase) => phase === 'dialing' || phase === 'gating';
 const linked = (phase: Phase) => attempting(phase) || phase === 'open' || phase === 'probing';
 
-export const reduce = (model: Model, event: Event, config: Config): Step => {
+const UNCHANGED: readonly Effect[] = [];
+
+export const reduce = (model: Model, event: Event, config: Config, facts: Facts): Step => {
+  // A late event of an older attempt (its transport, URL provider or gate): ignored.
+  if ('attempt' in event && event.attempt !== model.attempt) {
+    return { model, state: undefined, effects: UNCHANGED };
+  }
+  const { now } = facts;
   let next = model;
   let told: ConnectionState | undefined;
-  // User-code effects (dial, gate, ask, wait, reset, discard) are pushed after the internal ones
-  // of the same step, so a command they issue meets a step that has fully run.
   const effects: Effect[] = [];
   const set = (patch: Partial<Model>) => {
     next = { ...next, ...patch };
@@ -314,7 +315,7 @@ export const reduce = (model: Model, event: Event, config: Config): Step => {
     effects.push({ type: 'end' });
   };
   const giveUp = () => end(new Disconnected({ code: 1006, reason: 'connection timeout' }));
-  const open = (now: number, beats: boolean, protocol: string) => {
+  const open = (beats: boolean, protocol: string) => {
     tell(next.state.type === 'connecting' ? CONNECTED : RECONNECTED);
     go('open', { openedAt: now, beats, protocol, retryAt: undefined, lastError: undefined });
     effects.push({ type: 'ready' });
@@ -347,13 +348,13 @@ export const reduce = (model: Model, event: Event, config: Config): Step => {
       effects.push({ type: 'reset' });
     }
     const state = new Disconnected({ code, reason });
-    if (!retry) return end(state);
-    if (next.spent >= config.budget) return giveUp();
+    if (!retry) end(state);
+    else if (next.spent >= config.budget) giveUp();
     // A connection that did not stay up is no recovery: wait, so a flapping server meets a growing delay.
-    retryAfter(state, stable);
+    else retryAfter(state, stable);
   };
   /** An open connection was lost. */
-  const loss = (now: number, code: number, reason: string) => {
+  const loss = (code: number, reason: string) => {
     effects.push({ type: 'abort' });
     set({ protocol: '' });
     const stable = now - next.openedAt >= config.minUptime;
@@ -387,9 +388,9 @@ export const reduce = (model: Model, event: Event, config: Config): Step => {
    * close event follows and carries on. CONNECTING or OPEN (Node 22's undici): a close event may
    * never come, so it gets a short grace and then the transport counts as closed.
    */
-  const errored = (now: number, error: unknown, readyState: number) => {
+  const errored = (error: unknown, readyState: number) => {
     if (next.phase === 'closing') return finish();
-    if (readyState === 3) return attempting(next.phase) ? failure(error) : loss(now, 1006, '');
+    if (readyState === 3) return attempting(next.phase) ? failure(error) : loss(1006, '');
     set({ pending: { kind: 'error', error } });
     if (readyState !== 2) arm('error', config.errorGrace);
   };
@@ -397,42 +398,35 @@ export const reduce = (model: Model, event: Event, config: Config): Step => {
   const { phase } = model;
   switch (event.type) {
     case 'start':
-      if (event.online) dial();
+      if (facts.online) dial();
       else pause();
       break;
     case 'url':
-      if (phase === 'dialing' && event.attempt === model.attempt) {
-        effects.push({ type: 'connect', attempt: event.attempt, url: event.url });
-      }
+      if (phase === 'dialing')
+        effects.push({ type: 'connect', attempt: model.attempt, url: event.url });
       break;
     case 'failed':
-      if (attempting(phase) && event.attempt === model.attempt) failure(event.error);
+      if (attempting(phase)) failure(event.error);
       break;
     case 'opened':
-      if (phase !== 'dialing' || event.attempt !== model.attempt) break;
-      if (!config.gated) open(event.now, event.beats, event.protocol);
+      if (phase !== 'dialing') break;
+      if (!config.gated) open(event.beats, event.protocol);
       else {
         go('gating', { beats: event.beats });
-        effects.push({ type: 'gate', attempt: event.attempt });
+        effects.push({ type: 'gate', attempt: model.attempt });
       }
       break;
     case 'gated':
       // A transport that is closing by now is no connection: its close event fails the attempt.
-      if (phase === 'gating' && event.attempt === model.attempt && event.ready) {
-        open(event.now, model.beats, event.protocol);
-      }
+      if (phase === 'gating' && event.ready) open(model.beats, event.protocol);
       break;
     case 'closed':
-      if (!linked(phase) && phase !== 'closing') break;
-      if (event.attempt !== model.attempt) break;
       if (phase === 'closing') finish();
       else if (attempting(phase)) failure(heldError());
-      else loss(event.now, event.code ?? 1006, event.reason ?? '');
+      else if (linked(phase)) loss(event.code ?? 1006, event.reason ?? '');
       break;
     case 'errored':
-      if ((linked(phase) || phase === 'closing') && event.attempt === model.attempt) {
-        errored(event.now, event.error, event.readyState);
-      }
+      if (linked(phase) || phase === 'closing') errored(event.error, event.readyState);
       break;
     case 'answer': {
       const pending = model.pending;
@@ -442,9 +436,8 @@ export const reduce = (model: Model, event: Event, config: Config): Step => {
       break;
     }
     case 'armed':
-      if (phase === 'waiting') {
-        set({ spent: model.spent + event.delay, retryAt: event.now + event.delay });
-      }
+      if (phase === 'waiting')
+        set({ spent: model.spent + event.delay, retryAt: now + event.delay });
       break;
     case 'continue':
       if (phase === 'lost' && model.pending?.kind === 'retry') {
@@ -467,24 +460,24 @@ export const reduce = (model: Model, event: Event, config: Config): Step => {
           break;
         case 'error':
           if (attempting(phase)) failure(heldError());
-          else if (phase === 'open' || phase === 'probing') loss(event.now, 1006, '');
+          else if (phase === 'open' || phase === 'probing') loss(1006, '');
           break;
         case 'backoff':
           if (phase !== 'waiting') break;
           if (model.spent >= config.budget) giveUp();
-          else if (!event.online) pause();
+          else if (!facts.online) pause();
           else dial();
           break;
         case 'give-up':
           if (phase === 'paused') giveUp();
           break;
         case 'heartbeat':
-          if (phase === 'open') beat(event.idle);
+          if (phase === 'open') beat(facts.idle);
           break;
         case 'probe':
           if (phase !== 'probing') break;
-          if (event.answered) beat(event.idle);
-          else loss(event.now, 1006, 'heartbeat timeout');
+          if (facts.answered) beat(facts.idle);
+          else loss(1006, 'heartbeat timeout');
           break;
         case 'closing':
           if (phase === 'closing') finish();
@@ -508,38 +501,20 @@ export const reduce = (model: Model, event: Event, config: Config): Step => {
       const { signal } = event;
       if (phase === 'open' || phase === 'probing') {
         // The link may have died unnoticed (sleep, a network change): ask it, where it can be asked.
-        if (event.canProbe) {
+        if (facts.canProbe) {
           if (phase === 'open') probe();
-        } else if (signal === 'resume') loss(event.now, 1006, 'woke from sleep');
+        } else if (signal === 'resume') loss(1006, 'woke from sleep');
       } else if (phase === 'waiting' || phase === 'paused') {
         if (signal === 'offline') {
           if (phase === 'waiting') pause();
         } else if (signal === 'online') {
           set({ spent: 0, tries: 0 });
-          effects.push({ type: 'reset' });
           dial();
-        } else if (event.online) dial();
+          effects.push({ type: 'reset' });
+        } else if (facts.online) dial();
       }
       break;
     }
   }
-  return { model: next, state: told, effects: order(effects) };
+  return { model: next, state: told, effects };
 };
-
-const USER_CODE: ReadonlySet<Effect['type']> = new Set([
-  'dial',
-  'gate',
-  'ask',
-  'wait',
-  'reset',
-  'discard',
-]);
-
-/** Internal effects first, user code after: see `reduce`. Stable within each group. */
-const order = (effects: Effect[]): Effect[] =>
-  effects.some((e) => USER_CODE.has(e.type))
-    ? [
-        ...effects.filter((e) => !USER_CODE.has(e.type)),
-        ...effects.filter((e) => USER_CODE.has(e.type)),
-      ]
-    : effects;

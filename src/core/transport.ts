@@ -145,7 +145,9 @@ export const connect = (
   const lifeEvents = ['ping', 'pong'];
   t.onopen = () => events.open();
   t.onmessage = (e: TransportEvent) => events.message(e.data);
-  t.onclose = (e: TransportEvent) => events.close(e?.code, e?.reason);
+  // A refused upgrade ends in a close event too; it is the failure with its status.
+  t.onclose = (e: TransportEvent) =>
+    rejected ? events.error(rejected, 3) : events.close(e?.code, e?.reason);
   t.onerror = (e: TransportEvent) => events.error(rejected ?? e?.error ?? e, t.readyState);
   // ws: the HTTP answer to a refused upgrade. With a listener ws leaves the request open, so it
   // is torn down here; its error and close events then carry the status.

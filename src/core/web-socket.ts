@@ -109,9 +109,8 @@ export class WebSocket<In = Data, Out = Data> {
 
   #model: Model = initialModel;
   #retry: RetryState = IDLE;
-  /** The transport of the current attempt, and the attempt that owns it. */
+  /** The transport of the current attempt. */
   #link: Link | undefined;
-  #linkAttempt = 0;
   readonly #timers = new Map<TimerName, unknown>();
   /** Events waiting for the running step to finish. */
   readonly #mailbox: Event[] = [];
@@ -201,7 +200,7 @@ export class WebSocket<In = Data, Out = Data> {
       o.environment === null ? undefined : (o.environment ?? browserEnvironment(this.#scheduler));
     const environment = this.#environment;
     if (environment) this.#stopEnvironment = environment.subscribe(this.#signal);
-    this.#dispatch({ type: 'start', online: environment?.online() ?? true });
+    this.#dispatch({ type: 'start' });
   }
 
   /** The sub-protocol the server chose; '' before a connection, while reconnecting, or when none. */
@@ -319,11 +318,20 @@ export class WebSocket<In = Data, Out = Data> {
   }
 
   #step(event: Event): void {
-    const { model, state, effects } = reduce(this.#model, event, this.#config);
+    const now = this.#scheduler.now();
+    const link = this.#link;
+    const heartbeat = this.#heartbeat;
+    const { model, state, effects } = reduce(this.#model, event, this.#config, {
+      now,
+      online: this.#environment?.online() ?? true,
+      idle: heartbeat.idle(now),
+      answered: heartbeat.answered,
+      canProbe: link !== undefined && heartbeat.canProbe(link),
+    });
     this.#model = model;
     if (state) this.#outbox.push(() => this.#states.emit(state));
     for (const effect of effects) this.#run(effect);
-    const retry = retryStateOf(this.#model, this.#retry);
+    const retry = retryStateOf(model, this.#retry);
     if (retry !== this.#retry) {
       this.#retry = retry;
       this.#outbox.push(() => this.#retries.emit(retry));
@@ -338,35 +346,32 @@ export class WebSocket<In = Data, Out = Data> {
   // ---- effects -----------------------------------------------------------------------------
 
   #run(effect: Effect): void {
+    const link = this.#link;
     switch (effect.type) {
       case 'dial':
         return this.#resolve(effect.attempt);
       case 'connect':
         return this.#connect(effect.attempt, effect.url);
       case 'gate':
-        return this.#gate(effect.attempt);
+        return this.#gate(effect.attempt, link as Link);
       case 'ready': {
-        const link = this.#link;
-        if (!link) return;
         const now = this.#scheduler.now();
         this.#heartbeat.heard(now);
-        this.#queue?.flush(link, now);
+        if (link) this.#queue?.flush(link, now);
         return;
       }
       case 'probe':
-        if (this.#link) this.#heartbeat.probe(this.#link, this.#alive);
+        if (link) this.#heartbeat.probe(link, this.#alive);
         return;
-      case 'shut': {
-        const attempt = this.#linkAttempt;
+      case 'shut':
         try {
-          this.#link?.close(effect.code, effect.reason);
+          link?.close(effect.code, effect.reason);
         } catch {
-          this.#dispatch({ type: 'closed', attempt, now: this.#scheduler.now() });
+          this.#dispatch({ type: 'closed', attempt: this.#model.attempt });
         }
         return;
-      }
       case 'abort':
-        this.#link?.abort();
+        link?.abort();
         this.#link = undefined;
         return;
       case 'arm':
@@ -378,14 +383,12 @@ export class WebSocket<In = Data, Out = Data> {
       case 'wait': {
         const delay = this.#policy.next();
         this.#arm('backoff', delay);
-        this.#dispatch({ type: 'armed', delay, now: this.#scheduler.now() });
-        return;
+        return this.#dispatch({ type: 'armed', delay });
       }
       case 'reset':
         return this.#policy.reset();
       case 'ask':
-        this.#dispatch({ type: 'answer', retry: this.#policy.decide(effect, this.#report) });
-        return;
+        return this.#dispatch({ type: 'answer', retry: this.#policy.decide(effect, this.#report) });
       case 'discard':
         return this.#queue?.discard('closed');
       case 'continue':
@@ -401,7 +404,6 @@ export class WebSocket<In = Data, Out = Data> {
           this.#states.end();
           this.#retries.end();
         });
-        return;
     }
   }
 
@@ -411,22 +413,14 @@ export class WebSocket<In = Data, Out = Data> {
     const handle = scheduler.setTimeout(() => {
       if (this.#timers.get(timer) !== handle) return;
       this.#timers.delete(timer);
-      const now = scheduler.now();
-      this.#dispatch({
-        type: 'timer',
-        timer,
-        now,
-        idle: this.#heartbeat.idle(now),
-        answered: this.#heartbeat.answered,
-        online: this.#environment?.online() ?? true,
-      });
+      this.#dispatch({ type: 'timer', timer });
     }, delay);
     this.#timers.set(timer, handle);
   }
 
   /** Asks the URL provider (user code) for the attempt's URL. */
   #resolve(attempt: number): void {
-    const failed = (error: unknown) => ({ type: 'failed', attempt, error }) as const;
+    const failed = (error: unknown): Event => ({ type: 'failed', attempt, error });
     const resolved = (url: string | URL) => {
       let href: string;
       try {
@@ -450,46 +444,32 @@ export class WebSocket<In = Data, Out = Data> {
   }
 
   #connect(attempt: number, url: string): void {
-    const now = () => this.#scheduler.now();
+    const { headers, binaryType, protocols } = this.#options;
     let link: Link | undefined;
     const events: LinkEvents = {
-      open: () => {
-        if (!link) return;
+      open: () =>
+        link &&
         this.#dispatch({
           type: 'opened',
           attempt,
-          now: now(),
           beats: this.#heartbeat.runsOn(link),
           protocol: link.transport.protocol,
-        });
-      },
-      message: (data) => this.#receive(attempt, data),
-      close: (code, reason) =>
-        this.#dispatch({ type: 'closed', attempt, now: now(), code, reason }),
-      error: (error, readyState) =>
-        this.#dispatch({ type: 'errored', attempt, now: now(), error, readyState }),
+        }),
+      // A detached link's late frames (its handlers were kept somewhere) reach nothing.
+      message: (data) => link === this.#link && this.#receive(data),
+      close: (code, reason) => this.#dispatch({ type: 'closed', attempt, code, reason }),
+      error: (error, readyState) => this.#dispatch({ type: 'errored', attempt, error, readyState }),
     };
     try {
-      link = connect(
-        this.#implementation,
-        url,
-        {
-          protocols: this.#options.protocols,
-          headers: this.#options.headers,
-          binaryType: this.#options.binaryType,
-        },
-        events,
-      );
+      link = connect(this.#implementation, url, { protocols, headers, binaryType }, events);
     } catch (error) {
       return this.#later({ type: 'failed', attempt, error });
     }
     this.#link = link;
-    this.#linkAttempt = attempt;
     if (this.#heartbeat.runsOn(link) && link.canPing) link.watch(this.#alive);
   }
 
-  #gate(attempt: number): void {
-    const link = this.#link as Link;
+  #gate(attempt: number, link: Link): void {
     const gate = this.#options.onOpen as NonNullable<WebSocketOptions<In, Out>['onOpen']>;
     new Promise<void>((resolve) =>
       resolve(gate({ send: (data) => link.transport.send(this.#encode(data)) })),
@@ -498,7 +478,6 @@ export class WebSocket<In = Data, Out = Data> {
         this.#dispatch({
           type: 'gated',
           attempt,
-          now: this.#scheduler.now(),
           ready: link.ready(),
           protocol: link.transport.protocol,
         }),
@@ -509,8 +488,7 @@ export class WebSocket<In = Data, Out = Data> {
   // ---- inbound -----------------------------------------------------------------------------
 
   /** Every frame: the hot path, so it decides nothing and allocates nothing it can avoid. */
-  #receive(attempt: number, data: unknown): void {
-    if (attempt !== this.#linkAttempt || !this.#link) return;
+  #receive(data: unknown): void {
     this.#heartbeat.heard(this.#scheduler.now());
     if (this.#heartbeat.isPong(data)) return;
     const codec = this.#options.codec;
@@ -519,13 +497,12 @@ export class WebSocket<In = Data, Out = Data> {
       try {
         value = codec.decode(data as Data);
       } catch (cause) {
-        this.#report(
+        return this.#report(
           new DecodeError(
             __DEV__ ? `A message could not be decoded and was dropped: ${String(cause)}` : '',
             { cause },
           ),
         );
-        return;
       }
     }
     if (this.#draining) {
@@ -543,16 +520,8 @@ export class WebSocket<In = Data, Out = Data> {
 
   readonly #alive = (): void => this.#heartbeat.heard(this.#scheduler.now());
 
-  readonly #signal = (signal: EnvironmentSignal): void => {
-    const link = this.#link;
-    this.#dispatch({
-      type: 'signal',
-      signal,
-      now: this.#scheduler.now(),
-      online: this.#environment?.online() ?? true,
-      canProbe: link ? this.#heartbeat.canProbe(link) : false,
-    });
-  };
+  readonly #signal = (signal: EnvironmentSignal): void =>
+    this.#dispatch({ type: 'signal', signal });
 
   // ---- user callbacks ----------------------------------------------------------------------
 
