@@ -218,6 +218,11 @@ export class WebSocket<In = Data, Out = Data> {
    * dropped: the socket is closing or ended, the queue is off, or the queue is full.
    */
   send(data: Out): boolean {
+    // Drop reports (expiry) and the commands they issue wait until this send has finished.
+    return this.#atomically(() => this.#send(data));
+  }
+
+  #send(data: Out): boolean {
     const { phase, state } = this.#model;
     if (phase === 'closing' || phase === 'ended') return false;
     const wire = this.#encode(data);
@@ -310,6 +315,23 @@ export class WebSocket<In = Data, Out = Data> {
     } finally {
       this.#draining = false;
     }
+  }
+
+  /**
+   * Runs `operation` as one step would: user code it triggers (listeners, drop reports) and the
+   * commands that code issues run after it, not in the middle of it.
+   */
+  #atomically<T>(operation: () => T): T {
+    if (this.#draining) return operation();
+    this.#draining = true;
+    let result: T;
+    try {
+      result = operation();
+    } finally {
+      this.#draining = false;
+    }
+    if (this.#mailbox.length || this.#outbox.length) this.#drain();
+    return result;
   }
 
   /** Applies the commands a listener just issued, before the next listener runs. */
@@ -505,17 +527,8 @@ export class WebSocket<In = Data, Out = Data> {
         );
       }
     }
-    if (this.#draining) {
-      this.#outbox.push(() => this.#incoming.emit(value));
-      return;
-    }
-    this.#draining = true;
-    try {
-      this.#incoming.emit(value);
-    } finally {
-      this.#draining = false;
-    }
-    if (this.#mailbox.length || this.#outbox.length) this.#drain();
+    if (this.#draining) this.#outbox.push(() => this.#incoming.emit(value));
+    else this.#atomically(() => this.#incoming.emit(value));
   }
 
   readonly #alive = (): void => this.#heartbeat.heard(this.#scheduler.now());
@@ -525,12 +538,18 @@ export class WebSocket<In = Data, Out = Data> {
 
   // ---- user callbacks ----------------------------------------------------------------------
 
+  /** A drop report, after the step or send that discarded the message (never in the middle). */
   #dropped(data: Out, reason: DropReason): void {
-    try {
-      this.#options.onDrop?.(data, reason);
-    } catch (error) {
-      this.#report(error);
-    }
+    const onDrop = this.#options.onDrop;
+    if (!onDrop) return;
+    this.#outbox.push(() => {
+      try {
+        onDrop(data, reason);
+      } catch (error) {
+        this.#report(error);
+      }
+    });
+    if (!this.#draining) this.#drain();
   }
 
   readonly #report = (error: unknown): void => {
