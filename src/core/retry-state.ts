@@ -51,10 +51,10 @@ export const retryStateOf = (model: Model, previous: RetryState): RetryState => 
       phase = model.phase === 'waiting' ? 'waiting' : 'offline';
       attempt = first ? 0 : model.tries + 1;
       break;
-    // Between a loss and its retry: nothing to say yet about the next attempt.
+    // Between a loss and its retry: nothing to say until the retry is decided.
     case 'asking':
     case 'lost':
-      break;
+      return previous;
     default:
       phase = 'idle';
       attempt = 0;

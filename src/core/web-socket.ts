@@ -307,6 +307,7 @@ export class WebSocket<In = Data, Out = Data> {
         const event = this.#mailbox.shift();
         if (event) this.#step(event);
         else {
+          this.#publishRetry();
           const task = this.#outbox.shift();
           if (!task) break;
           task();
@@ -337,6 +338,7 @@ export class WebSocket<In = Data, Out = Data> {
   /** Applies the commands a listener just issued, before the next listener runs. */
   #settle(): void {
     for (let event = this.#mailbox.shift(); event; event = this.#mailbox.shift()) this.#step(event);
+    this.#publishRetry();
   }
 
   #step(event: Event): void {
@@ -353,11 +355,17 @@ export class WebSocket<In = Data, Out = Data> {
     this.#model = model;
     if (state) this.#outbox.push(() => this.#states.emit(state));
     for (const effect of effects) this.#run(effect);
-    const retry = retryStateOf(model, this.#retry);
-    if (retry !== this.#retry) {
-      this.#retry = retry;
-      this.#outbox.push(() => this.#retries.emit(retry));
-    }
+  }
+
+  /**
+   * Publishes the retry state once the steps have settled (the mailbox is empty), so a listener
+   * never sees a half-decided one, such as a wait whose delay is not known yet.
+   */
+  #publishRetry(): void {
+    const retry = retryStateOf(this.#model, this.#retry);
+    if (retry === this.#retry) return;
+    this.#retry = retry;
+    this.#outbox.push(() => this.#retries.emit(retry));
   }
 
   /** Runs outside the current step (and outside any listener): a failure the caller just caused. */
