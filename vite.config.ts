@@ -81,6 +81,7 @@ export default defineConfig({
             'test/support/**/*.test.ts',
             'test/docs/**/*.test.ts',
             'test/scripts/**/*.test.ts',
+            'test/runtimes/**/*.test.ts',
           ],
         },
       },
