@@ -112,6 +112,7 @@ export const run = async (flags = {}) => {
     },
   ];
   const rows = [];
+  const chromium = browser.version();
   try {
     for (const s of scenarios) {
       const samples = Object.fromEntries(VARIANTS.map((v) => [v.id, []]));
@@ -158,7 +159,7 @@ export const run = async (flags = {}) => {
     await site.close();
     await server.stop();
   }
-  return { rows, cfg };
+  return { rows, cfg, chromium };
 };
 
 export const render = ({ rows, cfg }) => {
