@@ -41,4 +41,9 @@ export {
 } from './states';
 export type { Listener, Store, Subscribable } from './subscribable';
 export type { Data, Transport, TransportEvent, WebSocketImplementation } from './transport';
-export { type UrlSource, WebSocket, type WebSocketOptions } from './web-socket';
+export {
+  type UrlSource,
+  WebSocket,
+  type WebSocketLike,
+  type WebSocketOptions,
+} from './web-socket';

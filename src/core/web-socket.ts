@@ -74,6 +74,22 @@ export interface WebSocketOptions<In = Data, Out = Data> {
   onError?: ((error: unknown) => void) | undefined;
 }
 
+/**
+ * What a socket offers its users: the core `WebSocket` and the cross-tab socket
+ * (`web-socket-client/tabs`) both have this shape, so the React provider and hooks take either.
+ */
+export interface WebSocketLike<In = Data, Out = Data> {
+  readonly messages: Subscribable<In>;
+  readonly connection: Connection;
+  readonly retry: Store<RetryState>;
+  readonly protocol: string;
+  readonly queued: readonly Out[];
+  send(data: Out): boolean;
+  close(code?: number, reason?: string): void;
+  reconnect(): void;
+  takeQueued(): Out[];
+}
+
 const TOKEN = /^[!#$%&'*+\-.^_`|~\w]+$/;
 /** An error event waits this long for its close event before the transport counts as closed. */
 const ERROR_GRACE = 50;
@@ -86,7 +102,7 @@ const ERROR_GRACE = 50;
  * Events that arrive while a step runs (from a listener, a callback, the transport) wait in a
  * mailbox and are applied after it, so user code never sees a step half-applied.
  */
-export class WebSocket<In = Data, Out = Data> {
+export class WebSocket<In = Data, Out = Data> implements WebSocketLike<In, Out> {
   /** Incoming messages, decoded by the codec if there is one. */
   readonly messages: Subscribable<In>;
   /** The connection state: `.state` now, `.subscribe` with replay, `.firstWhere`, async iteration. */
