@@ -1,5 +1,5 @@
 // biome-ignore-all lint/correctness/noComponentHookFactories: each test defines components that close over its own probes and servers.
-import { act, renderHook, screen, waitFor } from '@testing-library/react';
+import { act, screen, waitFor } from '@testing-library/react';
 import type { ReactNode } from 'react';
 import { afterEach, expect, it, vi } from 'vitest';
 import { json, WebSocketClientError } from '../../src/core/index';
@@ -41,10 +41,9 @@ describeModes('createWebSocketContext', (mode) => {
 
   it.each(hooks)('%s outside a provider throws one line naming the provider', (hook) => {
     vi.spyOn(console, 'error').mockImplementation(() => {});
-    const { Wrapper } = mode;
     let thrown: unknown;
     try {
-      renderHook(() => callers[hook](defaults), { wrapper: Wrapper });
+      mode.renderHook(() => callers[hook](defaults));
     } catch (error) {
       thrown = error;
     }
@@ -61,7 +60,7 @@ describeModes('createWebSocketContext', (mode) => {
   it('names its own provider in the error, and in React DevTools', () => {
     vi.spyOn(console, 'error').mockImplementation(() => {});
     const chat = createWebSocketContext('ChatSocket');
-    expect(() => renderHook(() => chat.useSend(), { wrapper: mode.Wrapper })).toThrow(
+    expect(() => mode.renderHook(() => chat.useSend())).toThrow(
       /^useSend must be used inside <ChatSocket>: wrap this component in <ChatSocket url=/,
     );
   });
@@ -71,13 +70,11 @@ describeModes('createWebSocketContext', (mode) => {
     const mock = mockServer();
     const other = createWebSocketContext('OtherSocket');
     const wrapper = ({ children }: { children?: ReactNode }) => (
-      <mode.Wrapper>
-        <defaults.WebSocketProvider url={mock.url} options={mock.options}>
-          {children}
-        </defaults.WebSocketProvider>
-      </mode.Wrapper>
+      <defaults.WebSocketProvider url={mock.url} options={mock.options}>
+        {children}
+      </defaults.WebSocketProvider>
     );
-    expect(() => renderHook(() => other.useConnectionState(), { wrapper })).toThrow(
+    expect(() => mode.renderHook(() => other.useConnectionState(), { wrapper })).toThrow(
       MissingProviderError,
     );
   });
