@@ -19,7 +19,9 @@ type ChatOut = { type: 'say'; text: string };
 const hooks = [
   'useWebSocket',
   'useConnectionState',
+  'useRetry',
   'useMessages',
+  'useLastMessage',
   'useMessageListener',
   'useSend',
   'useReconnect',
@@ -28,7 +30,9 @@ const hooks = [
 const callers: Record<(typeof hooks)[number], (context: WebSocketContext) => unknown> = {
   useWebSocket: (context) => context.useWebSocket(),
   useConnectionState: (context) => context.useConnectionState(),
+  useRetry: (context) => context.useRetry(),
   useMessages: (context) => context.useMessages(),
+  useLastMessage: (context) => context.useLastMessage(),
   useMessageListener: (context) => context.useMessageListener(() => {}),
   useSend: (context) => context.useSend(),
   useReconnect: (context) => context.useReconnect(),
@@ -167,7 +171,7 @@ describeModes('createWebSocketContext', (mode) => {
     unmount();
   });
 
-  it('returns the provider and the six hooks; the default context exports the same set', () => {
+  it('returns the provider and the eight hooks; the default context exports the same set', () => {
     const names = ['WebSocketProvider', ...hooks].sort();
     expect(Object.keys(createWebSocketContext()).sort()).toEqual(names);
     expect(Object.keys(defaults)).toEqual(expect.arrayContaining(names));
