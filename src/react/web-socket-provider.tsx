@@ -54,6 +54,10 @@ const useCommitEffect = useLayoutEffect;
 
 const create: SocketCreator = (url, options) => new WebSocket(url, options);
 
+/** What a socket is made of: the options but the codec, which is live like the callbacks. */
+const recipe = ({ options }: { options?: object | undefined }) =>
+  options && { ...options, codec: undefined };
+
 /** The body of a provider component bound to `binding`. */
 export const useProvider = <In, Out>(
   { Context }: Binding<In, Out>,
@@ -101,7 +105,7 @@ export const useProvider = <In, Out>(
     const before = applied.current;
     applied.current = props;
     if (props.socket) handle.borrow(props.socket);
-    else if (!sameOptions(before.url, props.url) || !sameOptions(before.options, props.options)) {
+    else if (!sameOptions(before.url, props.url) || !sameOptions(recipe(before), recipe(props))) {
       handle.replace(factory(props));
     }
   });
