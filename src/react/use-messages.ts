@@ -9,7 +9,9 @@ export type UseMessagesOptions<In> = MessageBufferOptions<In>;
 export const checkThrottle = (hook: string, throttle: number | undefined): void => {
   if (throttle !== undefined && !(throttle >= 0 && throttle < Number.POSITIVE_INFINITY)) {
     throw new InvalidOptionError(
-      `${hook} throttle must be a finite number of milliseconds >= 0 (0: every frame), got ${String(throttle)}.`,
+      __DEV__
+        ? `${hook} throttle must be a finite number of milliseconds >= 0 (0: every frame), got ${String(throttle)}.`
+        : `throttle ${String(throttle)}`,
     );
   }
 };
@@ -22,7 +24,9 @@ export const useMessagesOf = <In, Out>(
   const { limit, throttle } = options;
   if (limit !== undefined && !(Number.isInteger(limit) && limit > 0)) {
     throw new InvalidOptionError(
-      `useMessages limit must be a positive integer (how many messages to keep), got ${String(limit)}.`,
+      __DEV__
+        ? `useMessages limit must be a positive integer (how many messages to keep), got ${String(limit)}.`
+        : `limit ${String(limit)}`,
     );
   }
   checkThrottle('useMessages', throttle);
