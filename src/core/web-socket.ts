@@ -26,6 +26,7 @@ import { type DropReason, type QueueOptions, SendQueue } from './send-queue';
 import { type ConnectionState, isOpen } from './states';
 import { Emitter, type Store, type Subscribable, ValueStore } from './subscribable';
 import {
+  byteLength,
   connect,
   type Data,
   type Link,
@@ -277,7 +278,7 @@ export class WebSocket<In = Data, Out = Data> implements WebSocketLike<In, Out> 
           : `code ${String(code)}`,
       );
     }
-    if (reason !== undefined && new TextEncoder().encode(reason).length > 123) {
+    if (reason !== undefined && byteLength(reason) > 123) {
       throw new InvalidCloseError(
         __DEV__ ? 'The close reason is longer than 123 UTF-8 bytes; shorten it.' : 'reason',
       );
