@@ -9,7 +9,7 @@ export default {
   reporters: ['clear-text', 'progress', 'json'],
   jsonReporter: { fileName: 'reports/mutation/mutation.json' },
   concurrency: 2,
-  timeoutMS: 20_000,
+  timeoutMS: 5_000,
   tempDirName: '.stryker-tmp',
   thresholds: { high: 90, low: 80, break: null },
 };
