@@ -23,17 +23,30 @@ export const frameAfter = (flush: (now: number) => void, delay: number): (() => 
 /** The messages `useMessages` renders: oldest first, with the position of the first one. */
 export type MessageList<T> = readonly T[] & {
   /**
-   * How many messages this component saw before `[0]` (evicted by `limit`, or filtered out
-   * never count): `key={messages.firstIndex + i}` stays with its message when older ones go.
+   * How many messages this component saw before `[0]` (evicted by `limit`; filtered out ones
+   * never count), so `firstIndex + i` is the position of `[i]` in the whole stream.
    */
   readonly firstIndex: number;
+  /**
+   * The messages with a key that stays with each one when older ones are evicted:
+   * `messages.withKeys().map(({ key, message }) => <li key={key}>…</li>)`. Built once per list.
+   */
+  withKeys(): readonly { readonly key: number; readonly message: T }[];
 };
 
 // Not enumerable: the list still compares, spreads and serialises as the plain array it is.
-const list = <T>(items: T[], firstIndex: number): MessageList<T> =>
-  Object.freeze(
-    Object.defineProperty(items, 'firstIndex', { value: firstIndex }),
-  ) as MessageList<T>;
+const list = <T>(items: T[], firstIndex: number): MessageList<T> => {
+  let keyed: readonly { readonly key: number; readonly message: T }[] | undefined;
+  const withKeys = () =>
+    (keyed ??= Object.freeze(
+      items.map((message, i) => Object.freeze({ key: firstIndex + i, message })),
+    ));
+  Object.defineProperties(items, {
+    firstIndex: { value: firstIndex },
+    withKeys: { value: withKeys },
+  });
+  return Object.freeze(items) as unknown as MessageList<T>;
+};
 
 export interface MessageBufferOptions<T> {
   /** Most messages kept, newest last; older ones are evicted. Default 100. */

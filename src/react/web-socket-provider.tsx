@@ -1,10 +1,4 @@
-import {
-  type ReactNode,
-  useInsertionEffect,
-  useLayoutEffect,
-  useMemo,
-  useRef,
-} from 'react';
+import { type ReactNode, useInsertionEffect, useLayoutEffect, useMemo, useRef } from 'react';
 import {
   type Data,
   type UrlSource,

@@ -112,11 +112,11 @@ describe('reduce', () => {
       { type: 'timer', timer: 'attempt' },
       { type: 'continue' },
     ]);
-    const failed = steps[1];
-    expect(failed?.state).toBeInstanceOf(Disconnected);
-    expect((failed?.state as Disconnected).error).toBeInstanceOf(ConnectTimeoutError);
-    expect(failed?.model.phase).toBe('lost');
-    expect(types(failed?.effects ?? [])).toEqual(['abort', 'disarm', 'disarm', 'continue']);
+    const failed = steps[1] as (typeof steps)[number];
+    expect(failed.state).toBeInstanceOf(Disconnected);
+    expect((failed.state as Disconnected).error).toBeInstanceOf(ConnectTimeoutError);
+    expect(failed.model.phase).toBe('lost');
+    expect(types(failed.effects)).toEqual(['abort', 'disarm', 'disarm', 'continue']);
     expect(steps[2]?.state).toBe(RECONNECTING);
     expect(steps[2]?.model).toMatchObject({ phase: 'dialing', attempt: 2, tries: 1 });
   });

@@ -119,7 +119,7 @@ describeModes('useLastMessage', (mode) => {
 });
 
 describeModes('useMessages keys', (mode) => {
-  it('firstIndex + i is a stable key: a row keeps its key when limit evicts older ones', async () => {
+  it('withKeys() (firstIndex + i) is a stable key: a row keeps its key when limit evicts older ones', async () => {
     const server = await startServer();
     let send: (d: string) => boolean = () => false;
     const keys = new Map<string, number>();
@@ -132,10 +132,11 @@ describeModes('useMessages keys', (mode) => {
         if (before !== undefined) expect(key).toBe(before);
         keys.set(String(m), key);
       });
+      expect(messages.withKeys()).toBe(messages.withKeys()); // built once per list
       return (
         <ol data-testid="log">
-          {messages.map((m, i) => (
-            <li key={messages.firstIndex + i}>{String(m)}</li>
+          {messages.withKeys().map(({ key, message }) => (
+            <li key={key}>{String(message)}</li>
           ))}
         </ol>
       );

@@ -235,7 +235,10 @@ describeModes('React lifetimes', (mode) => {
     rerender(ui({ onOpen: undefined }));
     rerender(
       ui({
-        shouldReconnect: () => (calls.push('should'), true),
+        shouldReconnect: () => {
+          calls.push('should');
+          return true;
+        },
         onOpen: () => void calls.push('open 3'),
       }),
     );

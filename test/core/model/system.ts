@@ -115,8 +115,8 @@ export class System {
         this.react('onDrop');
       },
       onError: (error) => this.violations.push(`onError: ${String(error)}`),
-      ...(o.askOnClose ? { shouldReconnect: () => (this.react('shouldReconnect'), true) } : {}),
-      ...(o.askOnFailure ? { shouldRetry: () => (this.react('shouldRetry'), true) } : {}),
+      ...(o.askOnClose ? { shouldReconnect: () => this.answer('shouldReconnect') } : {}),
+      ...(o.askOnFailure ? { shouldRetry: () => this.answer('shouldRetry') } : {}),
       ...(o.gated
         ? {
             onOpen: () => {
@@ -169,6 +169,12 @@ export class System {
     if (!this.closeRequested) this.transportsAtClose = FakeTransport.instances.length;
     this.closeRequested = true;
     this.socket.close(code, reason);
+  }
+
+  /** A policy callback: runs its armed reaction, then says retry. */
+  answer(hook: 'shouldReconnect' | 'shouldRetry'): boolean {
+    this.react(hook);
+    return true;
   }
 
   /** reconnect(), which throws SocketEndedError by contract once the socket is closing or ended. */
