@@ -80,3 +80,51 @@ export const RestartAndClose: Story = {
     );
   },
 };
+
+const lost = 'Connection lost (1012 server restart) — retrying in';
+
+/** A long backoff, the server back at once: the banner counts down to the next attempt. */
+export const WaitingToRetry: Story = {
+  args: { delay: 10_000, downFor: 500 },
+  play: async ({ canvasElement, args }) => {
+    const canvas = within(canvasElement);
+    const banner = canvas.getByLabelText('connection banner');
+    const seconds = args.delay / 1000;
+    await waitFor(() => expect(banner).toHaveTextContent(/^Connected$/), { timeout: 5000 });
+    await userEvent.click(canvas.getByRole('button', { name: /^Restart the server/ }));
+    await waitFor(() => expect(banner).toHaveTextContent(`${lost} ${seconds} s (attempt 2)`), {
+      timeout: 5000,
+    });
+    await waitFor(() => expect(banner).toHaveTextContent(`${lost} ${seconds - 1} s (attempt 2)`), {
+      timeout: 2500,
+    });
+    await expect(canvas.getByRole('button', { name: 'Retry now' })).toBeEnabled();
+  },
+};
+
+/** "Retry now" (`useReconnect`) skips what is left of the wait: each press is an attempt at once. */
+export const RetryNow: Story = {
+  args: { delay: 10_000, downFor: 500 },
+  play: async ({ canvasElement, args }) => {
+    const canvas = within(canvasElement);
+    const banner = canvas.getByLabelText('connection banner');
+    const back = 'Reconnected after 1012 server restart';
+    await waitFor(() => expect(banner).toHaveTextContent(/^Connected$/), { timeout: 5000 });
+    await userEvent.click(canvas.getByRole('button', { name: /^Restart the server/ }));
+    await waitFor(() => expect(banner).toHaveTextContent(`${lost} ${args.delay / 1000} s`), {
+      timeout: 5000,
+    });
+    // Pressed until the server is back (downFor): a refused attempt waits for the next one,
+    // and each outcome comes far sooner than the backoff's delay would allow.
+    for (let attempt = 2; banner.textContent !== back; attempt++) {
+      if (attempt > 500) throw new Error('not reconnected after 500 attempts');
+      await userEvent.click(canvas.getByRole('button', { name: 'Retry now' }));
+      await waitFor(
+        () =>
+          expect(banner.textContent).toMatch(new RegExp(`^${back}$|\\(attempt ${attempt + 1}\\)$`)),
+        { timeout: args.delay / 2 },
+      );
+    }
+    await expect(canvas.queryByRole('button', { name: 'Retry now' })).toBeNull();
+  },
+};

@@ -31,6 +31,7 @@ export const SignInAndOut: Story = {
     const shown = canvas.getByLabelText('open at the server');
     await step('signed out: no socket, nothing at the server, send returns false', async () => {
       await expect(badge).toHaveTextContent(/^disconnected$/);
+      await expect(canvas.getByLabelText('socket')).toHaveTextContent('no socket');
       await waitFor(() => expect(shown).toHaveTextContent(/^0$/));
       await expect(await openAtServer()).toBe(0);
       await userEvent.click(canvas.getByRole('button', { name: 'Say hello' }));
@@ -51,10 +52,17 @@ export const SignInAndOut: Story = {
     await step('signing out closes it', async () => {
       await userEvent.click(signedIn);
       await expect(badge).toHaveTextContent(/^disconnected$/);
+      await expect(canvas.getByLabelText('socket')).toHaveTextContent('no socket');
       await waitFor(async () => expect(await openAtServer()).toBe(0), { timeout: 5000 });
       await waitFor(() => expect(shown).toHaveTextContent(/^0$/));
       await userEvent.click(canvas.getByRole('button', { name: 'Say hello' }));
       await expect(canvas.getByLabelText('send result')).toHaveTextContent('not sent: signed out');
+    });
+    await step('signing in again: a new connection, and again only one', async () => {
+      await userEvent.click(signedIn);
+      await waitFor(() => expect(badge).toHaveTextContent(/^connected$/), { timeout: 5000 });
+      await waitFor(async () => expect(await openAtServer()).toBe(1));
+      await waitFor(() => expect(shown).toHaveTextContent(/^1$/));
     });
   },
 };

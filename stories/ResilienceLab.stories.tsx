@@ -84,7 +84,7 @@ export const ServerRestart: Story = {
   play: async ({ canvasElement, args }) => {
     const canvas = within(canvasElement);
     await connected(canvasElement, /^connected$/);
-    await userEvent.click(canvas.getByRole('button', { name: 'Restart server' }));
+    await userEvent.click(canvas.getByRole('button', { name: /^Restart server/ }));
     await waitFor(
       () => expect(entries(canvasElement).map((e) => e.text)).toContain('reconnecting'),
       { timeout: 5000 },

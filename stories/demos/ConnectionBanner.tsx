@@ -108,10 +108,8 @@ export function ConnectionBanner({ delay, ...server }: ConnectionBannerProps) {
       }}
     >
       <Panel title="Your app">
-        <div className="stack">
-          <Banner />
-          <ServerControls {...server} />
-        </div>
+        <Banner />
+        <ServerControls {...server} />
       </Panel>
     </WebSocketProvider>
   );

@@ -50,7 +50,7 @@ function LatePanel() {
   const last = useLastMessage();
   const since = useMessages();
   return (
-    <div className="stack">
+    <>
       <p>
         <code>useLastMessage()</code>:{' '}
         <output aria-label="last message">{last === undefined ? '—' : String(last)}</output>
@@ -59,7 +59,7 @@ function LatePanel() {
         <code>useMessages()</code>, since this mounted:{' '}
         <output aria-label="messages since mount">{since.length}</output>
       </p>
-    </div>
+    </>
   );
 }
 
@@ -70,25 +70,21 @@ export function LatestMessage() {
     <WebSocketProvider url={chaos.url('/latest')} options={{ WebSocket: chaos.WebSocket }}>
       <div className="row">
         <Panel title="Messages">
-          <div className="stack">
-            <Sender />
-            <Log />
-          </div>
+          <Sender />
+          <Log />
         </Panel>
         <Panel title="A component mounted later">
-          <div className="stack">
-            <label className="toolbar">
-              <input
-                type="checkbox"
-                role="switch"
-                aria-checked={late}
-                checked={late}
-                onChange={(event) => setLate(event.target.checked)}
-              />
-              Mounted
-            </label>
-            {late ? <LatePanel /> : <p className="muted">not mounted</p>}
-          </div>
+          <label className="toolbar">
+            <input
+              type="checkbox"
+              role="switch"
+              aria-checked={late}
+              checked={late}
+              onChange={(event) => setLate(event.target.checked)}
+            />
+            Mounted
+          </label>
+          {late ? <LatePanel /> : <p className="muted">not mounted</p>}
         </Panel>
       </div>
     </WebSocketProvider>

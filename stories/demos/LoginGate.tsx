@@ -30,7 +30,7 @@ function Greeter({ user }: { user: string | null }) {
   const last = useLastMessage();
   const [result, setResult] = useState('');
   return (
-    <div className="stack">
+    <>
       <p className="toolbar">
         <button
           type="button"
@@ -48,7 +48,7 @@ function Greeter({ user }: { user: string | null }) {
         Last message:{' '}
         <output aria-label="last message">{last === undefined ? '—' : String(last)}</output>
       </p>
-    </div>
+    </>
   );
 }
 
@@ -71,12 +71,19 @@ function ServerCount() {
     };
   }, [chaos]);
   return (
-    <p>
-      Connections open at the server:{' '}
-      <output className="stat" aria-label="open at the server">
-        {stats?.open ?? '…'}
-      </output>
-    </p>
+    <>
+      <p>
+        <output className="stat" aria-label="open at the server">
+          {stats?.open ?? '…'}
+        </output>{' '}
+        open connections in the room <code>{ROOM}</code>
+      </p>
+      <p className="muted">
+        {chaos.mode === 'server'
+          ? 'as the chaos server counts them (GET /stats)'
+          : 'as the in-page mock server counts them'}
+      </p>
+    </>
   );
 }
 
@@ -93,7 +100,7 @@ export function LoginGate() {
         enabled={signedIn}
       >
         <Panel title="App">
-          <div className="stack">
+          <p className="toolbar">
             <label className="toolbar">
               <input
                 type="checkbox"
@@ -102,11 +109,12 @@ export function LoginGate() {
                 checked={signedIn}
                 onChange={(event) => setUser(event.target.checked ? 'Ada' : null)}
               />
-              {signedIn ? `Signed in as ${user}` : 'Signed out'}
+              Signed in
             </label>
-            <StatusBar />
-            <Greeter user={user} />
-          </div>
+            <span className="muted">{signedIn ? `as ${user}` : 'signed out'}</span>
+          </p>
+          <StatusBar />
+          <Greeter user={user} />
         </Panel>
       </WebSocketProvider>
       <Panel title="Server">

@@ -43,7 +43,7 @@ function Burst({ count }: { count: number }) {
         <LatestMessages messages={latest} />
       </Panel>
       <Stat title="Messages received" label="messages received" value={received.current}>
-        of {requested} requested
+        of {requested.toLocaleString('en')} requested
       </Stat>
       <Stat title="Renders" label="renders" value={renders}>
         renders of this component since it mounted

@@ -28,7 +28,7 @@ function Stream({ rate, seconds, throttle }: StreamArgs) {
     if (isStream(message)) received.current++;
   });
   const latest = useMessages({ filter: isStream, limit: 5, throttle });
-  // Counted since Start: the counts at Start are the base.
+  // Counted since the stream started: the counts at its start are the base.
   const renders = useRenderCount();
   const [base, setBase] = useState<{ renders: number; received: number } | null>(null);
   const count = Math.round(rate * seconds);
@@ -53,11 +53,11 @@ function Stream({ rate, seconds, throttle }: StreamArgs) {
         <LatestMessages messages={latest} />
       </Panel>
       <Stat title="Messages received" label="messages received" value={messages}>
-        since Start, counted by a listener that never renders
+        since the stream started, counted by a listener that never renders
       </Stat>
       <Stat title="Renders" label="renders" value={sinceStart}>
-        renders since Start: {throttle ? `at most one per ${throttle} ms` : 'one per frame'}, not
-        one per message
+        renders since the stream started:{' '}
+        {throttle ? `at most one per ${throttle} ms` : 'one per frame'}, not one per message
       </Stat>
     </div>
   );

@@ -128,120 +128,114 @@ function Controls({
   return (
     <div className="row">
       <Panel title="Controls">
-        <div className="stack">
-          <p className="toolbar">
-            <StateBadge state={state} />
-            <output
-              className="badge"
-              data-state={online ? 'online' : 'offline'}
-              aria-label="network"
-            >
-              {online ? 'online' : 'offline'}
-            </output>
-          </p>
-          <div className="toolbar">
-            <button
-              type="button"
-              disabled={ended}
-              onClick={() => {
-                timeline.push('note', 'server asked to drop the link');
-                send('__drop');
-              }}
-            >
-              Drop connection
-            </button>
-            <button
-              type="button"
-              disabled={ended}
-              onClick={() => {
-                timeline.push('note', `server asked to restart (down ${restartMs} ms)`);
-                send(`__restart:${restartMs}`);
-              }}
-            >
-              Restart server
-            </button>
-          </div>
-          <div className="toolbar">
-            <select
-              aria-label="close code"
-              value={code}
-              onChange={(event) => setCode(Number(event.target.value))}
-            >
-              {CLOSE_CODES.map(({ code, reason }) => (
-                <option key={code} value={code}>
-                  {code} {reason}
-                  {NO_RETRY.has(code) ? ' (no retry)' : ''}
-                </option>
-              ))}
-            </select>
-            <button type="button" disabled={ended} onClick={closeWith}>
-              Server closes
-            </button>
-          </div>
-          <div className="toolbar">
-            <button
-              type="button"
-              disabled={!online}
-              onClick={() => {
-                timeline.push('note', 'network: offline');
-                network.set(false);
-                // Going offline takes the link down with it, as a lost Wi-Fi does.
-                send('__drop');
-              }}
-            >
-              Go offline
-            </button>
-            <button
-              type="button"
-              disabled={online}
-              onClick={() => {
-                timeline.push('note', 'network: online');
-                network.set(true);
-              }}
-            >
-              Go online
-            </button>
-            <button
-              type="button"
-              disabled={!canRetry}
-              onClick={() => {
-                timeline.push('note', 'retry now');
-                reconnect();
-              }}
-            >
-              Retry now
-            </button>
-          </div>
-          <form className="toolbar" onSubmit={submit}>
-            <input
-              aria-label="message"
-              value={draft}
-              placeholder="Message to echo"
-              onChange={(event) => setDraft(event.target.value)}
-            />
-            <button type="submit">Send</button>
-            <output aria-label="send result">{result && `${result} “${sent?.text}”`}</output>
-          </form>
-          <div>
-            <h4>Send queue</h4>
-            <ol className="queue" aria-label="send queue">
-              {queued.map((message, i) => (
-                // biome-ignore lint/suspicious/noArrayIndexKey: a FIFO snapshot
-                <li key={i}>{String(message)}</li>
-              ))}
-            </ol>
-            {queued.length ? null : <p className="muted">empty</p>}
-          </div>
-          <div>
-            <h4>Received</h4>
-            <ul className="messages" aria-label="received">
-              {received.map((message, i) => (
-                // biome-ignore lint/suspicious/noArrayIndexKey: firstIndex + i is the message's position, stable under eviction
-                <li key={received.firstIndex + i}>{String(message)}</li>
-              ))}
-            </ul>
-            {received.length ? null : <p className="muted">nothing yet</p>}
-          </div>
+        <p className="toolbar">
+          <StateBadge state={state} />
+          <output className="badge" data-state={online ? 'online' : 'offline'} aria-label="network">
+            {online ? 'online' : 'offline'}
+          </output>
+        </p>
+        <div className="toolbar">
+          <button
+            type="button"
+            disabled={ended}
+            onClick={() => {
+              timeline.push('note', 'server asked to drop the link');
+              send('__drop');
+            }}
+          >
+            Drop connection
+          </button>
+          <button
+            type="button"
+            disabled={ended}
+            onClick={() => {
+              timeline.push('note', `server asked to restart (down ${restartMs} ms)`);
+              send(`__restart:${restartMs}`);
+            }}
+          >
+            Restart server ({restartMs / 1000} s down)
+          </button>
+        </div>
+        <div className="toolbar">
+          <select
+            aria-label="close code"
+            value={code}
+            onChange={(event) => setCode(Number(event.target.value))}
+          >
+            {CLOSE_CODES.map(({ code, reason }) => (
+              <option key={code} value={code}>
+                {code} {reason}
+                {NO_RETRY.has(code) ? ' (no retry)' : ''}
+              </option>
+            ))}
+          </select>
+          <button type="button" disabled={ended} onClick={closeWith}>
+            Server closes
+          </button>
+        </div>
+        <div className="toolbar">
+          <button
+            type="button"
+            disabled={!online}
+            onClick={() => {
+              timeline.push('note', 'network: offline');
+              network.set(false);
+              // Going offline takes the link down with it, as a lost Wi-Fi does.
+              send('__drop');
+            }}
+          >
+            Go offline
+          </button>
+          <button
+            type="button"
+            disabled={online}
+            onClick={() => {
+              timeline.push('note', 'network: online');
+              network.set(true);
+            }}
+          >
+            Go online
+          </button>
+          <button
+            type="button"
+            disabled={!canRetry}
+            onClick={() => {
+              timeline.push('note', 'retry now');
+              reconnect();
+            }}
+          >
+            Retry now
+          </button>
+        </div>
+        <form className="toolbar" onSubmit={submit}>
+          <input
+            aria-label="message"
+            value={draft}
+            placeholder="Message to echo"
+            onChange={(event) => setDraft(event.target.value)}
+          />
+          <button type="submit">Send</button>
+          <output aria-label="send result">{result && `${result} “${sent?.text}”`}</output>
+        </form>
+        <div>
+          <h4>Send queue</h4>
+          <ol className="queue" aria-label="send queue">
+            {queued.map((message, i) => (
+              // biome-ignore lint/suspicious/noArrayIndexKey: a FIFO snapshot
+              <li key={i}>{String(message)}</li>
+            ))}
+          </ol>
+          {queued.length ? null : <p className="muted">empty</p>}
+        </div>
+        <div>
+          <h4>Received</h4>
+          <ul className="messages" aria-label="received">
+            {received.map((message, i) => (
+              // biome-ignore lint/suspicious/noArrayIndexKey: firstIndex + i is the message's position, stable under eviction
+              <li key={received.firstIndex + i}>{String(message)}</li>
+            ))}
+          </ul>
+          {received.length ? null : <p className="muted">nothing yet</p>}
         </div>
       </Panel>
       <Panel title="Timeline">
