@@ -57,6 +57,8 @@ export const SignInAndOut: Story = {
       await waitFor(() => expect(shown).toHaveTextContent(/^0$/));
       await userEvent.click(canvas.getByRole('button', { name: 'Say hello' }));
       await expect(canvas.getByLabelText('send result')).toHaveTextContent('not sent: signed out');
+      // The last message outlives the socket that brought it.
+      await expect(canvas.getByLabelText('last message')).toHaveTextContent('hello from Ada');
     });
     await step('signing in again: a new connection, and again only one', async () => {
       await userEvent.click(signedIn);

@@ -111,7 +111,7 @@ export function LoginGate() {
               />
               Signed in
             </label>
-            <span className="muted">{signedIn ? `as ${user}` : 'signed out'}</span>
+            {signedIn ? <span className="muted">as {user}</span> : null}
           </p>
           <StatusBar />
           <Greeter user={user} />
