@@ -39,7 +39,7 @@ const preview: Preview = {
             'Message stream',
           ],
           'Docs',
-          ['WebSocketProvider', 'Hooks', 'createWebSocketContext'],
+          ['WebSocketProvider', 'The enabled prop', 'Hooks', 'createWebSocketContext'],
         ],
       },
     },

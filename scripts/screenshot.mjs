@@ -154,9 +154,9 @@ try {
   }
 
   /** No hover, no focus ring left by the play function's last click: the story as it rests. */
-  const settle = async (frame) => {
-    await frame.page().mouse.move(0, 0);
-    await frame.evaluate(() => {
+  const settle = async (page, body) => {
+    await page.mouse.move(0, 0);
+    await body.evaluate(() => {
       if (document.activeElement instanceof HTMLElement) document.activeElement.blur();
     });
   };
@@ -171,7 +171,7 @@ try {
     await panel.getByText(/^(pass|fail)$/i).waitFor({ timeout: 60_000 });
     if (await panel.getByText(/^fail$/i).count())
       throw new Error(`the play function of ${id} failed`);
-    await page.mouse.move(0, 0);
+    await settle(page, preview.locator('body'));
     return preview;
   };
 
@@ -220,7 +220,7 @@ try {
         await page.waitForFunction(() => globalThis.__storyFinished, undefined, { timeout: 60_000 })
       ).jsonValue();
       if (finished.status !== 'success') throw new Error('its play function failed');
-      await settle(page.mainFrame());
+      await settle(page, page.locator('body'));
       const target = join(out, 'stories', `${fileName(story)}.png`);
       await page.screenshot({ path: target, fullPage: true });
       await page.close();

@@ -65,6 +65,7 @@ export const SignInAndOut: Story = {
       await waitFor(() => expect(badge).toHaveTextContent(/^connected$/), { timeout: 5000 });
       await waitFor(async () => expect(await openAtServer()).toBe(1));
       await waitFor(() => expect(shown).toHaveTextContent(/^1$/));
+      await expect(canvas.getByLabelText('send result')).toHaveTextContent(/^$/);
     });
   },
 };

@@ -38,6 +38,8 @@ const seeded = (seed: number): (() => number) => {
 interface Series {
   name: string;
   color: string;
+  /** Drawn dashed: it may lie on top of the series it wraps. */
+  dashed?: boolean;
   values?: number[];
   error?: string;
 }
@@ -69,6 +71,7 @@ const computeSeries = (args: BackoffArgs): Series[] => {
     {
       name: 'withJitter(BinaryExponential)',
       color: '#9a6700',
+      dashed: true,
       ...sequence(() => withJitter(exponential(), { ratio, random: seeded(seed) }), attempts),
     },
   ];
@@ -145,6 +148,7 @@ function Chart({ series, attempts }: { series: Series[]; attempts: number }) {
               fill="none"
               stroke={s.color}
               strokeWidth="2"
+              strokeDasharray={s.dashed ? '6 4' : undefined}
             />
             {s.values.map((v, i) => (
               // biome-ignore lint/suspicious/noArrayIndexKey: one point per attempt
@@ -166,7 +170,14 @@ export function BackoffStrategies(args: BackoffArgs) {
       <ul className="legend" aria-label="strategies">
         {series.map((s) => (
           <li key={s.name} style={{ color: s.color }}>
-            <span className="swatch" style={{ background: s.color }} />
+            <span
+              className="swatch"
+              style={{
+                background: s.dashed
+                  ? `repeating-linear-gradient(90deg, ${s.color} 0 5px, transparent 5px 8px)`
+                  : s.color,
+              }}
+            />
             <code>{s.name}</code>
           </li>
         ))}

@@ -114,7 +114,8 @@ export function LoginGate() {
             {signedIn ? <span className="muted">as {user}</span> : null}
           </p>
           <StatusBar />
-          <Greeter user={user} />
+          {/* A new user is a new greeter: no send result left from before. */}
+          <Greeter key={user ?? ''} user={user} />
         </Panel>
       </WebSocketProvider>
       <Panel title="Server">
