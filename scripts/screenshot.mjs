@@ -239,6 +239,11 @@ try {
         await page.goto(`${base}/iframe.html?id=${entry.id}&viewMode=docs`);
         await page.locator('.sbdocs-content').waitFor({ timeout: 30_000 });
         await page.waitForLoadState('networkidle');
+        // Code blocks are highlighted after the page renders: every page has at least one.
+        await page.locator('.docblock-source').first().waitFor();
+        await page.evaluate(
+          () => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))),
+        );
         const target = join(out, 'pages', `${fileName(entry).replace(/-docs$/, '')}.png`);
         await page.screenshot({ path: target, fullPage: true });
         console.log(`${target}: ${entry.id}`);
