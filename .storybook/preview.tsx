@@ -20,8 +20,28 @@ const preview: Preview = {
   parameters: {
     layout: 'padded',
     controls: { expanded: true },
+    // No story fires actions: the panel would only ever say so.
+    actions: { disable: true },
     options: {
-      storySort: { order: ['Introduction', 'Demos', 'Docs'] },
+      storySort: {
+        order: [
+          'Introduction',
+          'Demos',
+          [
+            'Connection status',
+            'Connection banner',
+            'Login gate',
+            'Chat',
+            'Latest message',
+            'Resilience lab',
+            'Backoff strategies',
+            'Message burst',
+            'Message stream',
+          ],
+          'Docs',
+          ['WebSocketProvider', 'The enabled prop', 'Hooks', 'createWebSocketContext'],
+        ],
+      },
     },
   },
 };

@@ -1,82 +1,25 @@
 import type { Meta, StoryObj } from '@storybook/react-vite';
 import { expect, userEvent, waitFor, within } from 'storybook/test';
-import {
-  useConnectionState,
-  useReconnect,
-  useSend,
-  useWebSocket,
-  WebSocketProvider,
-} from 'web-socket-client/react';
-import { useChaos } from './support/chaos';
-import { TimelineView, useStateTimeline } from './support/timeline';
-import { Panel, StateBadge } from './support/ui';
-
-function ConnectionStatus() {
-  const socket = useWebSocket();
-  const state = useConnectionState();
-  const send = useSend();
-  const reconnect = useReconnect();
-  // The core's own subscription sees every state, even two in one task (Disconnected, then
-  // Reconnecting), which React would batch into one render.
-  const timeline = useStateTimeline(socket);
-  const ended = state.type === 'disconnected';
-  return (
-    <div className="row">
-      <Panel title="Connection">
-        <p>
-          <StateBadge state={state} />
-        </p>
-        <div className="toolbar">
-          <button
-            type="button"
-            disabled={ended}
-            onClick={() => send('__close:4000:server says bye')}
-          >
-            Server closes (4000)
-          </button>
-          <button
-            type="button"
-            disabled={ended}
-            onClick={() => socket?.close(1000, 'closed by the user')}
-          >
-            Close (1000)
-          </button>
-          <button type="button" disabled={!ended} onClick={reconnect}>
-            Connect again
-          </button>
-        </div>
-        <p>
-          <code>useConnectionState()</code> renders the current state;
-          <code> socket.connection.subscribe</code> feeds the timeline, one entry per state.
-        </p>
-      </Panel>
-      <Panel title="Timeline">
-        <TimelineView timeline={timeline} />
-      </Panel>
-    </div>
-  );
-}
-
-function ConnectionStatusDemo() {
-  const chaos = useChaos();
-  return (
-    <WebSocketProvider url={chaos.url('/status')} options={{ WebSocket: chaos.WebSocket }}>
-      <ConnectionStatus />
-    </WebSocketProvider>
-  );
-}
+import { ConnectionStatusDemo } from './demos/ConnectionStatus';
+import source from './demos/ConnectionStatus.tsx?raw';
+import { demoDocs } from './support/source';
 
 const meta = {
   title: 'Demos/Connection status',
   component: ConnectionStatusDemo,
-  parameters: {
-    docs: {
-      description: {
-        component:
-          'The six states as they happen: Connecting → Connected; a server close (4000) gives Disconnected with its code and reason, then Reconnecting → Reconnected; `close()` goes through Disconnecting to Disconnected.',
-      },
+  parameters: demoDocs(
+    source,
+    'The six states as they happen: Connecting → Connected; a server close (the code and reason of the controls) gives Disconnected with its code and reason, then Reconnecting → Reconnected; `close()` goes through Disconnecting to Disconnected.',
+  ),
+  argTypes: {
+    code: {
+      type: 'number',
+      control: { type: 'number' },
+      description: 'The code the server closes with: 1000–1003, 1007–1014 or 3000–4999',
     },
+    reason: { type: 'string', control: 'text', description: 'The reason it gives' },
   },
+  args: { code: 4000, reason: 'server says bye' },
 } satisfies Meta<typeof ConnectionStatusDemo>;
 
 export default meta;
@@ -88,14 +31,14 @@ const states = (canvasElement: HTMLElement) =>
   );
 
 export const SixStates: Story = {
-  play: async ({ canvasElement, step }) => {
+  play: async ({ canvasElement, step, args }) => {
     const canvas = within(canvasElement);
     const badge = canvas.getByLabelText('connection state');
     await step('connects', async () => {
       await waitFor(() => expect(badge).toHaveTextContent(/^connected$/), { timeout: 5000 });
     });
-    await step('the server closes with 4000: Disconnected, then back', async () => {
-      await userEvent.click(canvas.getByRole('button', { name: 'Server closes (4000)' }));
+    await step(`the server closes with ${args.code}: Disconnected, then back`, async () => {
+      await userEvent.click(canvas.getByRole('button', { name: `Server closes (${args.code})` }));
       await waitFor(() => expect(badge).toHaveTextContent(/^reconnected$/), { timeout: 5000 });
     });
     await step('close(): Disconnecting, then Disconnected with our code', async () => {
@@ -105,7 +48,7 @@ export const SixStates: Story = {
     await expect(states(canvasElement)).toEqual([
       'connecting',
       'connected',
-      'disconnected 4000 “server says bye”',
+      `disconnected ${args.code}${args.reason ? ` “${args.reason}”` : ''}`,
       'reconnecting',
       'reconnected',
       'disconnecting',

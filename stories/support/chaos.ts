@@ -12,6 +12,13 @@ export interface Chaos {
   url(room: string): string;
   /** The implementation to pass as the `WebSocket` option: undefined means the browser's own. */
   readonly WebSocket: WebSocketImplementation | undefined;
+  /** What the server counts for `room`: connections accepted so far, and open now. */
+  stats(room: string): Promise<ChaosStats>;
+}
+
+export interface ChaosStats {
+  readonly total: number;
+  readonly open: number;
 }
 
 declare global {
@@ -54,6 +61,7 @@ const mockChaos = (): Chaos => {
     label: 'in-page mock server (mock-socket)',
     url: (room) => hub.url(room),
     WebSocket: hub.WebSocket,
+    stats: async (room) => hub.stats(room),
   };
 };
 
@@ -62,6 +70,15 @@ const serverChaos = (base: string): Chaos => ({
   label: base,
   url: (room) => `${base}${room}`,
   WebSocket: undefined,
+  // The server's own count (scripts/chaos-server.mjs answers GET /stats on its HTTP side).
+  stats: async (room) => {
+    const response = await fetch(
+      `${base.replace(/^ws/, 'http')}/stats?room=${encodeURIComponent(room)}`,
+      { cache: 'no-store' },
+    );
+    if (!response.ok) throw new Error(`GET /stats answered ${response.status}`);
+    return (await response.json()) as ChaosStats;
+  },
 });
 
 let resolved: Promise<Chaos> | undefined;

@@ -20,6 +20,7 @@ export class MockChaos implements ChaosHub {
   readonly WebSocket = MockWebSocket as unknown as WebSocketImplementation;
   private readonly servers = new Map<string, Server | null>();
   private readonly clients = new Map<Client, ChaosPeer>();
+  private readonly totals = new Map<string, number>();
   private restartTimer: ReturnType<typeof setTimeout> | undefined;
 
   /** The URL of `room` (a path such as "/chat"), listening from now on. */
@@ -30,6 +31,13 @@ export class MockChaos implements ChaosHub {
 
   *peers(room: string): Iterable<ChaosPeer> {
     for (const peer of this.clients.values()) if (peer.room === room) yield peer;
+  }
+
+  /** What the real server's GET /stats answers: connections accepted in `room`, and open now. */
+  stats(room: string): { total: number; open: number } {
+    let open = 0;
+    for (const peer of this.peers(room)) if (peer.open) open++;
+    return { total: this.totals.get(room) ?? 0, open };
   }
 
   restart(ms: number): void {
@@ -49,6 +57,7 @@ export class MockChaos implements ChaosHub {
   private bind(room: string): Server {
     const server = new Server(`${MOCK_ORIGIN}${room}`, { mock: false });
     server.on('connection', (client) => {
+      this.totals.set(room, (this.totals.get(room) ?? 0) + 1);
       const peer: ChaosPeer = {
         room,
         send: (data) => client.readyState === 1 && client.send(data),

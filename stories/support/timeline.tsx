@@ -1,4 +1,4 @@
-import { useEffect, useState, useSyncExternalStore } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState, useSyncExternalStore } from 'react';
 import type { ConnectionState } from 'web-socket-client';
 
 export type EntryKind = 'state' | 'delay' | 'note';
@@ -70,6 +70,10 @@ export const useStateTimeline = (socket: Recordable | null, timeline?: Timeline)
   return log;
 };
 
+/**
+ * The timeline as a list that follows its newest entry, as a log view does: scrolled to the end
+ * on every new entry, unless the reader scrolled up to read an older one.
+ */
 export function TimelineView({
   timeline,
   label = 'timeline',
@@ -78,8 +82,23 @@ export function TimelineView({
   label?: string;
 }) {
   const entries = useSyncExternalStore(timeline.subscribe, timeline.snapshot, timeline.snapshot);
+  const list = useRef<HTMLOListElement>(null);
+  const following = useRef(true);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs on each new entry
+  useLayoutEffect(() => {
+    const element = list.current;
+    if (element && following.current) element.scrollTop = element.scrollHeight;
+  }, [entries]);
   return (
-    <ol className="timeline" aria-label={label}>
+    <ol
+      ref={list}
+      className="timeline"
+      aria-label={label}
+      onScroll={(event) => {
+        const element = event.currentTarget;
+        following.current = element.scrollTop + element.clientHeight >= element.scrollHeight - 4;
+      }}
+    >
       {entries.map((entry) => (
         <li key={entry.id} data-kind={entry.kind} data-state={entry.state?.type}>
           <time>+{Math.round(entry.at)} ms</time> <span>{entry.text}</span>

@@ -52,7 +52,7 @@ export function Stat({
   return (
     <Panel title={title}>
       <output className="stat" aria-label={label}>
-        {value}
+        {value.toLocaleString('en')}
       </output>
       <p>{children}</p>
     </Panel>
