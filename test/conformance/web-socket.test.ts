@@ -137,8 +137,11 @@ describe('WebSocket', () => {
     });
 
     it('emits [connecting, disconnected, reconnecting, disconnected] when not able to establish a connection due to timeout with retry', async () => {
-      const { backoff } = mockBackoff(50);
-      const socket = open(await refused(), { backoff, timeout: 50 });
+      // The seed's 50 ms becomes 1 s: a refusal on a loaded machine can take longer than 50 ms,
+      // and then the first attempt times out instead (the seed's sequence needs it refused).
+      // The backoff still equals the timeout, so its first wait spends the whole budget.
+      const { backoff } = mockBackoff(1000);
+      const socket = open(await refused(), { backoff, timeout: 1000 });
       const states = await collect(socket.connection);
       const timedOut = new Disconnected({ code: 1006, reason: 'connection timeout' });
       expect(states).toStrictEqual([

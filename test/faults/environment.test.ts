@@ -267,7 +267,8 @@ describe('sleep / wake and clock jumps (fault rows 15, 16)', () => {
     expect(jumped.ping).toBeLessThan(jumped.hello + INTERVAL);
     // The control: idle counted from the hello, so the probe waited the full interval.
     expect(control.ping).toBeGreaterThanOrEqual(control.hello + INTERVAL - 5);
-  });
+    // 3 s of heartbeat intervals; the waits above are bounded on their own.
+  }, 15_000);
 
   it('a forward jump is no false positive; a dead link after one is detected within interval + timeout', async () => {
     const INTERVAL = 400;

@@ -75,7 +75,8 @@ describe('half-open link / silent partition (fault rows 4, 4b, 5)', () => {
     const back = await rec.reach('reconnected', CONNECT_TIMEOUT + BACKOFF + 2 * SLACK);
     expect(back.at - healedAt).toBeLessThan(CONNECT_TIMEOUT + BACKOFF + SLACK);
     expect(rec.labels()).toEqual(lostAndBack('disconnected(1006 heartbeat timeout)'));
-  });
+    // About 3 s of heartbeats and timeouts; the waits above are bounded on their own.
+  }, 20_000);
 
   it('a short partition that heals before the timeout: no reconnect, data late but complete and in order', async () => {
     const server = await f.server();
