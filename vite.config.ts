@@ -74,6 +74,7 @@ export default defineConfig({
             'test/support/**/*.test.ts',
             'test/docs/**/*.test.ts',
             'test/scripts/**/*.test.ts',
+            'test/package/**/*.test.ts',
           ],
         },
       },
