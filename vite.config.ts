@@ -45,6 +45,14 @@ const runs = (name: string): boolean => {
   );
 };
 
+/** Whether this Vitest run names the project `name` in a `--project` filter (not `!name`). */
+const asked = (name: string): boolean => {
+  const args = process.argv;
+  return args.some(
+    (arg, i) => (arg === '--project' && args[i + 1] === name) || arg === `--project=${name}`,
+  );
+};
+
 /**
  * storybookTest() loads Storybook's presets as soon as it is called, about 2 s that every Vitest
  * run would pay, also `--project node` (Vite resolves the plugins of filtered-out projects too).
@@ -84,6 +92,19 @@ export default defineConfig({
           name: 'react',
           environment: 'jsdom',
           include: ['test/react/**/*.test.{ts,tsx}'],
+        },
+      },
+      {
+        // The Next.js example, installed from the packed tarball, built and served for real, in
+        // Chromium (test/examples/next-app.test.ts). It installs Next.js into a temp dir and
+        // takes a minute or two, so it runs only when named: `npm run test:next`, its own step in
+        // .ci/run. A plain `vitest run` finds no files here.
+        test: {
+          name: 'next-app',
+          environment: 'node',
+          include: asked('next-app') ? ['test/examples/**/*.test.ts'] : [],
+          hookTimeout: 600_000,
+          testTimeout: 200_000,
         },
       },
       {
