@@ -1,8 +1,8 @@
 /**
- * Child processes for the tests that use the package as its users do (npm, git, node, Next.js):
- * each one bounded, each given an environment without what Vitest and an outer `npm test` add.
+ * Commands for the tests that use the package as its users do (npm, git, node, Next.js): each one
+ * bounded, each given an environment without what Vitest and an outer `npm test` add.
  */
-import { execFile } from 'node:child_process';
+import { startService } from './service';
 
 /**
  * `process.env` without Vitest's variables, `NODE_ENV=test` (Next.js refuses a non-standard
@@ -27,31 +27,26 @@ export interface RunOptions {
 
 /**
  * Runs `file` with `args` to completion and resolves with its stdout. Rejects when it fails or
- * outlives `timeout`, with the command line and everything it printed.
+ * outlives `timeout` (then its whole process group is killed), with the command line and
+ * everything it printed.
  */
-export const run = (file: string, args: readonly string[], options: RunOptions): Promise<string> =>
-  new Promise((resolve, reject) => {
-    execFile(
-      file,
-      args,
-      {
-        cwd: options.cwd,
-        env: options.env ?? cleanEnv(),
-        timeout: options.timeout,
-        killSignal: 'SIGKILL',
-        maxBuffer: 64 * 1024 * 1024,
-      },
-      (error, stdout, stderr) => {
-        if (!error) return resolve(stdout);
-        const why = error.killed ? `killed after ${options.timeout} ms` : `failed (${error.code})`;
-        reject(
-          new Error(
-            `${[file, ...args].join(' ')} in ${options.cwd} ${why}\n--- stdout\n${stdout}\n--- stderr\n${stderr}`,
-          ),
-        );
-      },
-    );
+export const run = async (
+  file: string,
+  args: readonly string[],
+  options: RunOptions,
+): Promise<string> => {
+  const child = startService(file, args, { cwd: options.cwd, env: options.env ?? cleanEnv() });
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), options.timeout);
   });
+  const code = await Promise.race([child.exited, timedOut]);
+  clearTimeout(timer);
+  await child.stop(0);
+  if (code === 0) return child.stdout();
+  const why = code === 'timeout' ? `was killed after ${options.timeout} ms` : `failed (${code})`;
+  throw new Error(`${[file, ...args].join(' ')} in ${options.cwd} ${why}:\n${child.output()}`);
+};
 
 /** `npm install`, the cache first (what CI's `npm ci` just filled), no audit, no funding notes. */
 export const npmInstall = (args: readonly string[], options: RunOptions): Promise<string> =>

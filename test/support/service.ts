@@ -1,16 +1,24 @@
 /**
- * Long-running child processes for tests (a `next start` or `next dev` server): each in its own
- * process group, so `stop()` ends it together with every process it started, and every one still
- * running is killed when the test process exits, also after a failure.
+ * Child processes for tests (npm, git, a `next build`, a `next start` or `next dev` server): each in
+ * its own process group, so `stop()` ends it together with every process it started (Next.js's
+ * workers, npm's scripts), and every group still running is killed when the test process exits,
+ * also after a failure.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 
 export interface Service {
   /** Everything it printed so far, stdout and stderr interleaved. */
   output(): string;
+  /** What it printed on stdout so far. */
+  stdout(): string;
+  /** Resolves with its exit code (null when a signal ended it or it could not start). */
+  readonly exited: Promise<number | null>;
   /** Resolves with the first match of `pattern` in its output; rejects if it exits first. */
   waitFor(pattern: RegExp, ms: number, what: string): Promise<RegExpMatchArray>;
-  /** SIGTERM to its process group, SIGKILL after `grace` ms; resolves once it exited. */
+  /**
+   * SIGTERM to its process group, SIGKILL after `grace` ms; resolves once it exited. Whatever it
+   * started and left behind is killed too. Idempotent.
+   */
   stop(grace?: number): Promise<void>;
 }
 
@@ -43,25 +51,38 @@ export const startService = (
   });
   running.add(child);
   let output = '';
+  let stdout = '';
+  let ended = false;
   const changed = new Set<() => void>();
-  const append = (chunk: Buffer): void => {
-    output += chunk.toString();
+  const notify = (): void => {
     for (const listener of [...changed]) listener();
   };
-  child.stdout?.on('data', append);
-  child.stderr?.on('data', append);
-  let exited = false;
-  const exit = new Promise<void>((resolve) => {
-    child.once('exit', () => {
-      exited = true;
-      for (const listener of [...changed]) listener();
-      resolve();
+  child.stdout?.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+    output += chunk.toString();
+    notify();
+  });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+    notify();
+  });
+  const exited = new Promise<number | null>((resolve) => {
+    const end = (code: number | null): void => {
+      ended = true;
+      notify();
+      resolve(code);
+    };
+    child.once('exit', (code) => end(code));
+    child.once('error', (error) => {
+      output += `\n[could not start ${file}: ${error.message}]\n`;
+      if (child.pid === undefined) end(null);
     });
   });
-  child.once('error', (error) => append(Buffer.from(`\n[spawn error] ${error.message}\n`)));
 
   return {
     output: () => output,
+    stdout: () => stdout,
+    exited,
     waitFor(pattern, ms, what) {
       let listener = (): void => {};
       let timer: NodeJS.Timeout | undefined;
@@ -69,7 +90,7 @@ export const startService = (
         listener = () => {
           const match = output.match(pattern);
           if (match) resolve(match);
-          else if (exited) reject(new Error(`It exited before ${what}. Its output:\n${output}`));
+          else if (ended) reject(new Error(`It exited before ${what}. Its output:\n${output}`));
         };
         timer = setTimeout(
           () =>
@@ -84,11 +105,10 @@ export const startService = (
       });
     },
     async stop(grace = 10_000) {
-      signalGroup(child, 'SIGTERM');
+      if (!ended) signalGroup(child, 'SIGTERM');
       const killer = setTimeout(() => signalGroup(child, 'SIGKILL'), grace);
-      await exit;
+      await exited;
       clearTimeout(killer);
-      // Whatever it started and left behind goes too.
       signalGroup(child, 'SIGKILL');
       running.delete(child);
     },
