@@ -1,36 +1,50 @@
 import { defineConfig, type UserConfig } from 'tsdown';
 
+/**
+ * Two builds of each entry: production (`index.js`, `react.js`), where errors carry their code
+ * and the offending value, and development (`*.development.js`, picked by the `development`
+ * export condition that Vite, webpack and Next.js set in dev), with the full prose (DESIGN §9).
+ */
+const variants = [
+  { suffix: '', dev: false },
+  { suffix: '.development', dev: true },
+] as const;
+
 // The React entry must not carry its own copy of the core (two copies would break `instanceof`
-// and double the size): its imports of src/core resolve to the published `./index.js`.
-const coreAsSibling = {
+// and double the size): its imports of src/core resolve to the sibling core of the same variant.
+const coreAsSibling = (suffix: string) => ({
   name: 'core-as-sibling',
   resolveId(id: string, importer: string | undefined) {
     if (importer?.includes('/src/react/') && /(^|\/)core(\/index)?(\.ts)?$/.test(id)) {
-      return { id: './index.js', external: true };
+      return { id: `./index${suffix}.js`, external: true };
     }
     return null;
   },
-};
+});
 
-const shared: UserConfig = {
+const shared = (dev: boolean): UserConfig => ({
   format: ['esm'],
-  dts: true,
+  // One set of declarations: both variants have the same API.
+  dts: !dev,
   // Class fields and optional chaining stay native: every supported runtime has them.
   target: 'es2022',
   platform: 'neutral',
   outDir: 'dist',
   minify: false,
   sourcemap: false,
-};
+  define: { __DEV__: String(dev) },
+});
 
-export default defineConfig([
-  { ...shared, entry: { index: 'src/core/index.ts' }, clean: true },
-  {
-    ...shared,
-    entry: { react: 'src/react/index.ts' },
-    clean: false,
-    plugins: [coreAsSibling],
-    // React is an optional peer dependency: never bundle it.
-    deps: { neverBundle: ['react', 'react-dom', 'react/jsx-runtime'] },
-  },
-]);
+export default defineConfig(
+  variants.flatMap(({ suffix, dev }, i) => [
+    { ...shared(dev), entry: { [`index${suffix}`]: 'src/core/index.ts' }, clean: i === 0 },
+    {
+      ...shared(dev),
+      entry: { [`react${suffix}`]: 'src/react/index.ts' },
+      clean: false,
+      plugins: [coreAsSibling(suffix)],
+      // React is an optional peer dependency: never bundle it.
+      deps: { neverBundle: ['react', 'react-dom', 'react/jsx-runtime'] },
+    },
+  ]),
+);

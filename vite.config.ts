@@ -67,10 +67,17 @@ const entryPoints = [
   { find: /^web-socket-client\/react$/, replacement: here('./src/react/index.ts') },
 ];
 
+/**
+ * Tests run the sources, as a development build does: errors carry their full prose. A fresh
+ * object per project: Vitest mutates `define`, and a shared one leaves the others undefined.
+ */
+const define = () => ({ __DEV__: 'true' });
+
 export default defineConfig({
   test: {
     projects: [
       {
+        define: define(),
         resolve: { alias: entryPoints },
         test: {
           name: 'node',
@@ -83,10 +90,12 @@ export default defineConfig({
             'test/docs/**/*.test.ts',
             'test/scripts/**/*.test.ts',
             'test/package/**/*.test.ts',
+            'test/runtimes/**/*.test.ts',
           ],
         },
       },
       {
+        define: define(),
         plugins: [react()],
         test: {
           name: 'react',
@@ -123,6 +132,7 @@ export default defineConfig({
       {
         // The hooks in real Chromium, with its native WebSocket, against a real `ws` chaos server
         // that globalSetup starts on 127.0.0.1 (URL handed over with provide/inject).
+        define: define(),
         plugins: [react()],
         resolve: { alias: entryPoints },
         optimizeDeps: { include: ['react', 'react-dom/client', 'react/jsx-dev-runtime'] },

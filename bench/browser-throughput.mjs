@@ -31,7 +31,7 @@ export const run = async (flags = {}) => {
       page.evaluate((arg) => window.oneRun(arg), { url, row, cfg }),
     );
     if (errors.length) throw errors[0];
-    return { rows, cfg };
+    return { rows, cfg, chromium: browser.version() };
   } finally {
     await browser.close();
     await site.close();

@@ -10,9 +10,10 @@ export const BENCH = dirname(fileURLToPath(import.meta.url));
 export const ROOT = dirname(BENCH);
 export const CHARTS = join(BENCH, 'charts');
 
-import { CHROMIUM_ARGS as BASE } from '../scripts/chromium.mjs';
+import { CHROMIUM_ARGS as BASE, CHROMIUM } from '../scripts/chromium.mjs';
 
-export { CHROMIUM } from '../scripts/chromium.mjs';
+// Imported, not only re-exported: chromiumVersion() below needs the binding in this module.
+export { CHROMIUM };
 export const CHROMIUM_ARGS = ['--headless', ...BASE];
 
 // ---- command line ------------------------------------------------------------------------
@@ -127,33 +128,43 @@ export const packageVersions = () => {
     '@size-limit/preset-small-lib',
     'tinybench',
   ];
+  const git = gitState();
   return [
-    { name: `${own.name} (this repo)`, version: `${own.version} @ ${gitRev()}` },
+    { name: `${own.name} (this repo)`, version: `${own.version} @ ${git ? git.short : 'unknown'}` },
     ...names.map((name) => ({ name, version: version(name) })),
   ];
 };
 
-const gitRev = () => {
+const git = (...args) =>
+  execFileSync('git', args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'ignore'] }).toString();
+
+/**
+ * The commit the working tree is at, and what in the tree differs from it (uncommitted or
+ * untracked paths, as `git status --porcelain` lists them). null outside a git checkout.
+ */
+export const gitState = () => {
   try {
-    const rev = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT })
-      .toString()
-      .trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'src'], { cwd: ROOT })
-      .toString()
-      .trim();
-    return dirty ? `${rev} + uncommitted src changes` : rev;
+    const commit = git('rev-parse', 'HEAD').trim();
+    const short = git('rev-parse', '--short', 'HEAD').trim();
+    const subject = git('log', '-1', '--format=%s').trim();
+    const changed = git('status', '--porcelain')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => line.slice(3));
+    return { commit, short, subject, changed };
   } catch {
-    return 'unknown';
+    return null;
   }
 };
 
+/** What `chromium --version` prints (e.g. "Chromium 156.0.8078.114 built on Debian …"), or null. */
 export const chromiumVersion = () => {
   try {
     return execFileSync(CHROMIUM, ['--version'], { stdio: ['ignore', 'pipe', 'ignore'] })
       .toString()
       .trim();
   } catch {
-    return 'not found';
+    return null;
   }
 };
 

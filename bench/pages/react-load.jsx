@@ -1,12 +1,16 @@
 // Runs in Chromium (bench/react-load.mjs), bundled by esbuild with React in production mode.
-// Three variants receive the same server push; each counts its own renders:
+// The variants receive the same server push; each counts its own renders:
 //   ours  <WebSocketProvider> + useMessages({ limit: 10000 }) (+ useConnectionState, useSend)
 //   ours-frame  the same with throttle: 0 (a render on every frame that has news)
-//   ruw   react-use-websocket's useWebSocket, reading lastMessage
+//   ruw   react-use-websocket's useWebSocket, reading lastMessage (its documented way)
+//   ruw-batched  react-use-websocket at its best: `filter: () => false` (lastMessage never
+//         changes, so no render per message) and `onMessage` pushing to a ref that is flushed
+//         into state once per animation frame, keeping the last 10,000 (what a careful user writes)
 //   raw   no React state at all: a plain WebSocket whose onmessage counts (the floor)
 // `arrived` counts frames at the socket (a listener that never renders), `observed` what the
-// component could see: for ours the list it holds, for RUW each lastMessage its effects saw.
-import { useEffect } from 'react';
+// component could see: for ours and ruw-batched the list it holds, for RUW each lastMessage its
+// effects saw.
+import { useEffect, useRef, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import ruw from 'react-use-websocket';
 import {
@@ -20,22 +24,33 @@ import {
 // RUW is CommonJS; in a "type": "module" package esbuild gives Node's interop (the exports object).
 const useRuwWebSocket = typeof ruw === 'function' ? ruw : ruw.default;
 
+/** The most messages a list keeps: as many as the largest burst, so none is evicted. */
+const LIMIT = 10_000;
+
 const stats = {
   renders: 0,
   observed: 0,
   arrived: 0,
+  /** performance.now() of the latest arrival. */
+  lastAt: 0,
   connected: false,
   list: [],
   command: null,
 };
 window.stats = stats;
 
+/** A frame reached the socket. */
+const arrive = () => {
+  stats.arrived++;
+  stats.lastAt = performance.now();
+};
+
 function Ours({ throttle }) {
-  const messages = useMessages({ limit: 10_000, throttle });
+  const messages = useMessages({ limit: LIMIT, throttle });
   const state = useConnectionState();
   const send = useSend();
   useMessageListener(() => {
-    stats.arrived++;
+    arrive();
   });
   stats.renders++;
   stats.list = messages;
@@ -51,7 +66,7 @@ function Ours({ throttle }) {
 function Ruw({ url }) {
   const { lastMessage, readyState, sendMessage } = useRuwWebSocket(url, {
     onMessage: () => {
-      stats.arrived++;
+      arrive();
     },
   });
   stats.renders++;
@@ -63,13 +78,46 @@ function Ruw({ url }) {
   return <div>last {lastMessage?.data}</div>;
 }
 
+function RuwBatched({ url }) {
+  const [messages, setMessages] = useState([]);
+  const pending = useRef([]);
+  const frame = useRef(0);
+  const { readyState, sendMessage } = useRuwWebSocket(url, {
+    filter: () => false,
+    onMessage: (event) => {
+      arrive();
+      pending.current.push(event.data);
+      if (frame.current) return;
+      frame.current = requestAnimationFrame(() => {
+        frame.current = 0;
+        const batch = pending.current;
+        pending.current = [];
+        setMessages((list) => {
+          const next = list.concat(batch);
+          return next.length > LIMIT ? next.slice(next.length - LIMIT) : next;
+        });
+      });
+    },
+  });
+  useEffect(() => () => cancelAnimationFrame(frame.current), []);
+  stats.renders++;
+  stats.list = messages;
+  stats.connected = readyState === 1;
+  stats.command = sendMessage;
+  return (
+    <div>
+      {messages.length} messages, last {messages[messages.length - 1]}
+    </div>
+  );
+}
+
 const mountRaw = (url) => {
   const ws = new WebSocket(url);
   ws.onopen = () => {
     stats.connected = true;
   };
   ws.onmessage = () => {
-    stats.arrived++;
+    arrive();
     stats.observed++;
   };
   stats.command = (data) => ws.send(data);
@@ -86,7 +134,7 @@ const until = (test, ms) =>
     check();
   });
 
-const frames = (n) =>
+const nextFrames = (n) =>
   new Promise((resolve) => {
     const step = () => (n-- <= 0 ? resolve() : requestAnimationFrame(step));
     step();
@@ -96,6 +144,7 @@ window.mount = async (which, url) => {
   const el = document.getElementById('root');
   if (which === 'raw') mountRaw(url);
   else if (which === 'ruw') createRoot(el).render(<Ruw url={url} />);
+  else if (which === 'ruw-batched') createRoot(el).render(<RuwBatched url={url} />);
   else
     createRoot(el).render(
       <WebSocketProvider url={url}>
@@ -103,7 +152,7 @@ window.mount = async (which, url) => {
       </WebSocketProvider>,
     );
   await until(() => stats.connected, 10_000);
-  await frames(3);
+  await nextFrames(3);
 };
 
 /** Sends the server command, waits for every frame to arrive and the screen to settle. */
@@ -111,15 +160,26 @@ window.load = async ({ command, expected, maxMs }) => {
   stats.renders = 0;
   stats.observed = 0;
   stats.arrived = 0;
+  // Animation frames while the messages arrive: the most renders a per-frame batcher can cost.
+  const frameTimes = [];
+  let counting = true;
+  const tick = () => {
+    if (!counting) return;
+    frameTimes.push(performance.now());
+    requestAnimationFrame(tick);
+  };
+  requestAnimationFrame(tick);
   const t0 = performance.now();
   stats.command(command);
   let timedOut = false;
   await until(() => stats.arrived >= expected, maxMs).catch(() => {
     timedOut = true;
   });
-  const arrivedMs = performance.now() - t0;
+  counting = false;
+  const arrivedMs = stats.lastAt - t0;
+  const frames = frameTimes.filter((t) => t <= stats.lastAt).length;
   // Let pending frames publish: a few animation frames and a short idle.
-  await frames(4);
+  await nextFrames(4);
   await new Promise((r) => setTimeout(r, 100));
   const list = stats.list;
   let observed = stats.observed;
@@ -134,7 +194,15 @@ window.load = async ({ command, expected, maxMs }) => {
       }
     }
   }
-  return { renders: stats.renders, arrived: stats.arrived, observed, inOrder, arrivedMs, timedOut };
+  return {
+    renders: stats.renders,
+    arrived: stats.arrived,
+    observed,
+    inOrder,
+    arrivedMs,
+    frames,
+    timedOut,
+  };
 };
 
 window.ready = true;

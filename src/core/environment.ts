@@ -1,5 +1,12 @@
-/** What the platform says about the network and the page's life, as one injectable source. */
-export type EnvironmentSignal = 'online' | 'offline' | 'wake';
+import { defaultScheduler, type Scheduler } from './scheduler';
+
+/**
+ * What the platform says about the network and the machine:
+ * - `online` / `offline`: the network came back or went away;
+ * - `wake`: the page became visible again (its timers may have been throttled);
+ * - `resume`: the wall clock jumped while the page was visible: the machine slept.
+ */
+export type EnvironmentSignal = 'online' | 'offline' | 'wake' | 'resume';
 
 export interface Environment {
   /** False while the platform knows it is offline: no attempts are spent then. */
@@ -7,12 +14,23 @@ export interface Environment {
   subscribe(listener: (signal: EnvironmentSignal) => void): () => void;
 }
 
+/** How often a visible page checks the wall clock, and how far it may lag before it means sleep. */
+const CLOCK_CHECK = 5_000;
+const SLEPT = 10_000;
+
 /**
- * The browser's signals: `online`/`offline` on the window, and the page becoming visible again
- * ('wake': timers may have been throttled or the machine may have slept). Undefined where there is
- * no window, as in Node or a worker without these events.
+ * The browser's signals: `online`/`offline` on the window, `visibilitychange` to visible
+ * ('wake'), and a wall-clock check while the page is visible ('resume': a laptop that sleeps with
+ * the tab in front sends no visibility event). Undefined where there is no window (Node, most
+ * workers).
+ *
+ * `online()` trusts events only: a false `navigator.onLine` at start is wrong often enough in
+ * Chromium that TanStack Query v5 stopped reading it, and believing it would leave a healthy
+ * page waiting. Once an `offline` event was heard, attempts wait for `online`.
  */
-export const browserEnvironment = (): Environment | undefined => {
+export const browserEnvironment = (
+  scheduler: Scheduler = defaultScheduler,
+): Environment | undefined => {
   const g = globalThis as {
     addEventListener?: (type: string, listener: () => void) => void;
     removeEventListener?: (type: string, listener: () => void) => void;
@@ -25,19 +43,49 @@ export const browserEnvironment = (): Environment | undefined => {
   };
   const { addEventListener: on, removeEventListener: off, document: doc } = g;
   if (!on || !off || typeof g.navigator?.onLine !== 'boolean') return undefined;
+  let online = true;
   return {
-    online: () => g.navigator?.onLine !== false,
+    online: () => online,
     subscribe(listener) {
-      const online = () => listener('online');
-      const offline = () => listener('offline');
-      const visible = () => doc?.visibilityState === 'visible' && listener('wake');
-      on('online', online);
-      on('offline', offline);
-      doc?.addEventListener('visibilitychange', visible);
+      const visible = () => doc?.visibilityState !== 'hidden';
+      let timer: unknown;
+      let checked = 0;
+      // Hidden pages get throttled timers; a late check there proves nothing, so only a visible
+      // page watches the clock.
+      const watch = () => {
+        scheduler.clearTimeout(timer);
+        timer = undefined;
+        if (!visible()) return;
+        checked = scheduler.now();
+        timer = scheduler.setTimeout(check, CLOCK_CHECK);
+      };
+      const check = () => {
+        const late = scheduler.now() - checked - CLOCK_CHECK;
+        watch();
+        if (late > SLEPT) listener('resume');
+      };
+      const wentOnline = () => {
+        online = true;
+        listener('online');
+      };
+      const wentOffline = () => {
+        online = false;
+        listener('offline');
+      };
+      const visibility = () => {
+        watch();
+        if (visible()) listener('wake');
+      };
+      on('online', wentOnline);
+      on('offline', wentOffline);
+      doc?.addEventListener('visibilitychange', visibility);
+      watch();
       return () => {
-        off('online', online);
-        off('offline', offline);
-        doc?.removeEventListener('visibilitychange', visible);
+        scheduler.clearTimeout(timer);
+        timer = undefined;
+        off('online', wentOnline);
+        off('offline', wentOffline);
+        doc?.removeEventListener('visibilitychange', visibility);
       };
     },
   };

@@ -1,6 +1,8 @@
 /**
  * Every error this library throws is a `WebSocketClientError` with a literal `code`, so callers
  * can branch on `error.code` without string-matching messages, and the message says how to fix it.
+ * Production builds carry the code and the offending value only; development builds the full
+ * prose (DESIGN §9).
  */
 export class WebSocketClientError extends Error {
   declare readonly code: string;
@@ -27,3 +29,21 @@ export class SocketEndedError extends define('SOCKET_ENDED', 'SocketEndedError')
 export class ConnectTimeoutError extends define('CONNECT_TIMEOUT', 'ConnectTimeoutError') {}
 /** The codec could not decode an incoming message; it is reported to `onError` and dropped. */
 export class DecodeError extends define('DECODE_FAILED', 'DecodeError') {}
+/** An async iterator fell too far behind the messages: its buffer overflowed and it stopped. */
+export class SlowConsumerError extends define('SLOW_CONSUMER', 'SlowConsumerError') {}
+
+/**
+ * The server answered the upgrade with an HTTP status instead of switching protocols (401, 403,
+ * 502…). Only implementations that expose the response (`ws`) report it; browsers cannot.
+ */
+export class HandshakeRejectedError extends define('HANDSHAKE_REJECTED', 'HandshakeRejectedError') {
+  readonly status: number;
+  constructor(status: number) {
+    super(
+      __DEV__
+        ? `The server refused the WebSocket upgrade with HTTP ${status}. Decide with shouldRetry({ status }) whether to try again.`
+        : `${status}`,
+    );
+    this.status = status;
+  }
+}

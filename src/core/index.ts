@@ -9,18 +9,25 @@ export {
   withJitter,
 } from './backoff';
 export { type Codec, json } from './codec';
+export { Connection } from './connection';
 export { browserEnvironment, type Environment, type EnvironmentSignal } from './environment';
 export {
   ConnectTimeoutError,
   DecodeError,
+  HandshakeRejectedError,
   InvalidCloseError,
   InvalidOptionError,
   InvalidUrlError,
   NoWebSocketError,
+  SlowConsumerError,
   SocketEndedError,
   WebSocketClientError,
 } from './errors';
+export type { HeartbeatOptions } from './heartbeat';
+export type { CloseInfo, FailureInfo } from './reconnect-policy';
+export type { RetryState } from './retry-state';
 export type { Scheduler } from './scheduler';
+export type { DropReason, QueueOptions } from './send-queue';
 export {
   Connected,
   Connecting,
@@ -32,15 +39,11 @@ export {
   Reconnected,
   Reconnecting,
 } from './states';
-export type { Listener, Subscribable } from './subscribable';
+export type { Listener, Store, Subscribable } from './subscribable';
 export type { Data, Transport, TransportEvent, WebSocketImplementation } from './transport';
 export {
-  type CloseInfo,
-  Connection,
-  type DropReason,
-  type HeartbeatOptions,
-  type QueueOptions,
   type UrlSource,
   WebSocket,
+  type WebSocketLike,
   type WebSocketOptions,
 } from './web-socket';

@@ -65,3 +65,10 @@ export type ConnectionState =
 /** True when the socket can send right now: `Connected` or `Reconnected`. */
 export const isOpen = (state: ConnectionState): state is Connected | Reconnected =>
   state.type === 'connected' || state.type === 'reconnected';
+
+// One instance per state without data: identity means "unchanged", and snapshots stay stable.
+export const CONNECTING = new Connecting();
+export const CONNECTED = new Connected();
+export const RECONNECTING = new Reconnecting();
+export const RECONNECTED = new Reconnected();
+export const DISCONNECTING = new Disconnecting();

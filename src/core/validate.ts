@@ -4,7 +4,9 @@ import { InvalidOptionError } from './errors';
 export const ms = (value: unknown, name: string): number => {
   if (typeof value !== 'number' || !(value >= 0) || value === Number.POSITIVE_INFINITY) {
     throw new InvalidOptionError(
-      `${name} must be a finite number of milliseconds >= 0, got ${String(value)}.`,
+      __DEV__
+        ? `${name} must be a finite number of milliseconds >= 0, got ${String(value)}.`
+        : `${name} ${String(value)}`,
     );
   }
   return value;

@@ -1,53 +1,41 @@
-import { type Backoff, BinaryExponentialBackoff, withJitter } from './backoff';
+import type { Backoff } from './backoff';
 import type { Codec } from './codec';
+import { Connection } from './connection';
 import { browserEnvironment, type Environment, type EnvironmentSignal } from './environment';
 import {
-  ConnectTimeoutError,
   DecodeError,
   InvalidCloseError,
   InvalidOptionError,
-  InvalidUrlError,
   NoWebSocketError,
   SocketEndedError,
 } from './errors';
-import { type MachineEvent, transition } from './machine';
+import { Heartbeat, type HeartbeatOptions } from './heartbeat';
+import { type CloseInfo, type FailureInfo, ReconnectPolicy } from './reconnect-policy';
+import {
+  type Config,
+  type Effect,
+  type Event,
+  initialModel,
+  type Model,
+  reduce,
+  type TimerName,
+} from './reducer';
+import { IDLE, type RetryState, retryStateOf } from './retry-state';
 import { defaultScheduler, type Scheduler } from './scheduler';
-import { Connecting, type ConnectionState, isOpen } from './states';
-import { Emitter, type Subscribable } from './subscribable';
-import type { Data, Transport, TransportEvent, WebSocketImplementation } from './transport';
+import { type DropReason, type QueueOptions, SendQueue } from './send-queue';
+import { type ConnectionState, isOpen } from './states';
+import { Emitter, type Store, type Subscribable, ValueStore } from './subscribable';
+import {
+  connect,
+  type Data,
+  type Link,
+  type LinkEvents,
+  toUrl,
+  type WebSocketImplementation,
+} from './transport';
 import { ms } from './validate';
 
 export type UrlSource = string | URL | (() => string | URL | PromiseLike<string | URL>);
-
-export interface HeartbeatOptions {
-  /** Probe the link after this long without any inbound message. */
-  interval: number;
-  /** Declare the link dead when nothing arrives this long after a probe. Default: `interval`. */
-  timeout?: number | undefined;
-  /**
-   * The probe. Default: a protocol-level ping where the implementation has one (`ws`); otherwise
-   * nothing is sent and the client only watches for the server's own heartbeats.
-   */
-  ping?: Data | undefined;
-  /** Inbound frames that are heartbeat replies: swallowed, never delivered to `messages`. */
-  pong?: Data | ((data: unknown) => boolean) | undefined;
-}
-
-export interface QueueOptions {
-  /** Most messages held while not open. Default 1000. */
-  maxMessages?: number | undefined;
-  /** Most bytes held while not open. Default 1 MiB. */
-  maxBytes?: number | undefined;
-  /** A message older than this is discarded instead of sent. Default 30 s. */
-  maxAge?: number | undefined;
-}
-
-export type DropReason = 'expired' | 'closed';
-
-export interface CloseInfo {
-  code: number;
-  reason: string;
-}
 
 export interface WebSocketOptions<In = Data, Out = Data> {
   /** Sub-protocols offered in the handshake; `socket.protocol` is the one the server chose. */
@@ -61,7 +49,7 @@ export interface WebSocketOptions<In = Data, Out = Data> {
   binaryType?: 'blob' | 'arraybuffer' | undefined;
   /** Extra upgrade headers, where the implementation accepts them (`ws` in Node). Browsers cannot. */
   headers?: Record<string, string> | undefined;
-  /** The seed's option: shorthand for `heartbeat: { interval: pingInterval }`. */
+  /** The seed's option: shorthand for `heartbeat: { interval: pingInterval }` with protocol pings only. */
   pingInterval?: number | undefined;
   heartbeat?: HeartbeatOptions | undefined;
   /** The WebSocket implementation. Default `globalThis.WebSocket`; in Node < 22 pass `ws`. */
@@ -73,101 +61,89 @@ export interface WebSocketOptions<In = Data, Out = Data> {
   onOpen?: ((context: { send(data: Out): void }) => void | PromiseLike<void>) | undefined;
   /** A queued message that `send` accepted was discarded after all. */
   onDrop?: ((data: Out, reason: DropReason) => void) | undefined;
-  /** Whether to reconnect after the server closed an open connection. Default: always, as the seed. */
+  /** Whether to reconnect after an open connection was lost. Default: always, as the seed. */
   shouldReconnect?: ((close: CloseInfo) => boolean) | undefined;
+  /** Whether to try again after a failed attempt (refused, timed out, upgrade answered with `status`). Default: always. */
+  shouldRetry?: ((failure: FailureInfo) => boolean) | undefined;
   /** A connection that lived less than this is not a recovery: the backoff goes on. Default 5 s. */
   minUptime?: number | undefined;
-  /** Network and page-life signals. Default: the browser's, where there is one; `null` for none. */
+  /** Network and machine signals. Default: the browser's, where there is one; `null` for none. */
   environment?: Environment | null | undefined;
   codec?: Codec<In, Out> | undefined;
   /** Non-fatal problems, such as a frame the codec cannot decode. Default `console.error`. */
   onError?: ((error: unknown) => void) | undefined;
 }
 
-interface Queued<Out> {
-  data: Out;
-  wire: Data;
-  size: number;
-  at: number;
+/**
+ * What a socket offers its users: the core `WebSocket` and the cross-tab socket
+ * (`web-socket-client/tabs`) both have this shape, so the React provider and hooks take either.
+ */
+export interface WebSocketLike<In = Data, Out = Data> {
+  readonly messages: Subscribable<In>;
+  readonly connection: Connection;
+  readonly retry: Store<RetryState>;
+  readonly protocol: string;
+  readonly queued: readonly Out[];
+  send(data: Out): boolean;
+  close(code?: number, reason?: string): void;
+  reconnect(): void;
+  takeQueued(): Out[];
 }
 
-type Phase = 'attempt' | 'wait' | 'beat' | 'probe' | 'closing';
-
-const CONNECTING = new Connecting();
 const TOKEN = /^[!#$%&'*+\-.^_`|~\w]+$/;
-const noop = () => {};
-/** Closing or ended: the socket will never be open again. */
-const ending = (state: ConnectionState): boolean =>
-  state.type === 'disconnected' || state.type === 'disconnecting';
-
-const toUrl = (value: string | URL): string => {
-  let url: URL;
-  try {
-    url = new URL(value, (globalThis as { location?: { href: string } }).location?.href);
-  } catch {
-    throw new InvalidUrlError(
-      `"${String(value)}" is not a valid URL. Pass an absolute URL such as "wss://example.com/socket".`,
-    );
-  }
-  url.protocol = url.protocol.replace(/^http/, 'ws');
-  if (!/^wss?:$/.test(url.protocol)) {
-    throw new InvalidUrlError(
-      `"${String(value)}" has the scheme "${url.protocol}"; a WebSocket URL must start with ws:// or wss://.`,
-    );
-  }
-  return url.href;
-};
+/** An error event waits this long for its close event before the transport counts as closed. */
+const ERROR_GRACE = 50;
 
 /**
  * A WebSocket that reconnects by itself. It starts connecting at once, and stays usable across
  * drops: `messages` and `connection` span every reconnect and complete when the socket ends.
+ *
+ * This class is the shell: it feeds every event to `reduce` and runs the effects it returns.
+ * Events that arrive while a step runs (from a listener, a callback, the transport) wait in a
+ * mailbox and are applied after it, so user code never sees a step half-applied.
  */
-export class WebSocket<In = Data, Out = Data> {
+export class WebSocket<In = Data, Out = Data> implements WebSocketLike<In, Out> {
   /** Incoming messages, decoded by the codec if there is one. */
   readonly messages: Subscribable<In>;
   /** The connection state: `.state` now, `.subscribe` with replay, `.firstWhere`, async iteration. */
   readonly connection: Connection;
+  /** What the socket is doing about a loss: attempt number, when the next starts, why. */
+  readonly retry: Store<RetryState>;
 
-  readonly #o: WebSocketOptions<In, Out>;
+  readonly #options: WebSocketOptions<In, Out>;
   readonly #url: () => string | URL | PromiseLike<string | URL>;
-  readonly #impl: WebSocketImplementation;
-  readonly #clock: Scheduler;
-  readonly #backoff: Backoff;
-  readonly #timeout: number;
-  readonly #budget: number;
-  readonly #minUptime: number;
-  readonly #beat:
-    | { interval: number; timeout: number; ping?: Data | undefined; protocol: boolean }
-    | undefined;
-  readonly #isPong: (data: unknown) => boolean = () => false;
-  readonly #limits: Required<QueueOptions> | undefined;
-  readonly #env: Environment | undefined;
-  readonly #stopEnv: () => void = noop;
-  readonly #msgs = new Emitter<In>();
+  readonly #implementation: WebSocketImplementation;
+  readonly #scheduler: Scheduler;
+  readonly #policy: ReconnectPolicy;
+  readonly #heartbeat: Heartbeat;
+  readonly #queue: SendQueue<Out> | undefined;
+  readonly #config: Config;
+  readonly #environment: Environment | undefined;
+  readonly #incoming: Emitter<In>;
   readonly #states: Emitter<ConnectionState>;
+  readonly #retries: Emitter<RetryState>;
 
-  #s: ConnectionState = CONNECTING;
-  #t: Transport | null = null;
-  /** Generation: bumped on every attempt and detach, so late callbacks of older ones do nothing. */
-  #g = 0;
-  #timer: unknown;
-  #phase: Phase | undefined;
-  /** Summed backoff delays of the current outage (the seed's give-up budget). */
-  #spent = 0;
-  #openedAt = 0;
-  #seen = 0;
-  /** Life since the last probe: a flag, not a time compare, as the wall clock may step back. */
-  #heard = false;
-  #proto = '';
-  #q: Queued<Out>[] = [];
-  #bytes = 0;
+  #model: Model = initialModel;
+  #retry: RetryState = IDLE;
+  /** The transport of the current attempt. */
+  #link: Link | undefined;
+  readonly #timers = new Map<TimerName, unknown>();
+  /** Events waiting for the running step to finish. */
+  readonly #mailbox: Event[] = [];
+  /** What runs after the steps: telling listeners, reports, the end of the streams. */
+  readonly #outbox: (() => void)[] = [];
+  #draining = false;
+  #stopEnvironment = () => {};
 
   constructor(url: UrlSource, options: WebSocketOptions<In, Out> = {}) {
     const o = options;
-    const impl = o.WebSocket ?? (globalThis as { WebSocket?: WebSocketImplementation }).WebSocket;
-    if (!impl) {
+    const implementation =
+      o.WebSocket ?? (globalThis as { WebSocket?: WebSocketImplementation }).WebSocket;
+    if (!implementation) {
       throw new NoWebSocketError(
-        'This platform has no global WebSocket (Node < 22). Install "ws" and pass it: new WebSocket(url, { WebSocket: WS }) with `import WS from "ws"`.',
+        __DEV__
+          ? 'This platform has no global WebSocket (Node < 22). Install "ws" and pass it: new WebSocket(url, { WebSocket: WS }) with `import WS from "ws"`.'
+          : '',
       );
     }
     if (typeof url === 'function') this.#url = url;
@@ -179,62 +155,78 @@ export class WebSocket<In = Data, Out = Data> {
     for (const p of protocols) {
       if (!TOKEN.test(p) || protocols.indexOf(p) !== protocols.lastIndexOf(p)) {
         throw new InvalidOptionError(
-          `Sub-protocol "${p}" is invalid: protocols must be distinct, non-empty HTTP tokens (letters, digits, !#$%&'*+-.^_\`|~).`,
+          __DEV__
+            ? `Sub-protocol "${p}" is invalid: protocols must be distinct, non-empty HTTP tokens (letters, digits, !#$%&'*+-.^_\`|~).`
+            : `protocol ${p}`,
         );
       }
     }
-    this.#timeout = ms(o.timeout ?? 60_000, 'timeout');
-    this.#budget =
-      o.giveUpAfter === Number.POSITIVE_INFINITY
-        ? o.giveUpAfter
-        : ms(o.giveUpAfter ?? this.#timeout, 'giveUpAfter');
-    this.#minUptime = ms(o.minUptime ?? 5_000, 'minUptime');
-    // The seed's pingInterval is a protocol ping: where there is none (browsers) it does nothing,
-    // as in Dart, rather than declaring a quiet but healthy server dead.
-    const hb: (HeartbeatOptions & { protocol?: true }) | undefined =
-      o.heartbeat ??
-      (o.pingInterval === undefined ? undefined : { interval: o.pingInterval, protocol: true });
-    if (hb) {
-      const interval = ms(hb.interval, 'heartbeat interval');
-      if (!interval) throw new InvalidOptionError('heartbeat interval must be greater than 0.');
-      this.#beat = {
-        interval,
-        timeout: ms(hb.timeout ?? interval, 'heartbeat timeout'),
-        ping: hb.ping,
-        protocol: 'protocol' in hb,
-      };
-      const pong = hb.pong;
-      if (pong !== undefined) this.#isPong = typeof pong === 'function' ? pong : (d) => d === pong;
-    }
-    if (o.queue !== false) {
-      const q = o.queue ?? {};
-      this.#limits = {
-        maxMessages: ms(q.maxMessages ?? 1000, 'queue maxMessages'),
-        maxBytes: ms(q.maxBytes ?? 1 << 20, 'queue maxBytes'),
-        maxAge: ms(q.maxAge ?? 30_000, 'queue maxAge'),
-      };
-    }
-    this.#o = o;
-    this.#impl = impl;
-    this.#clock = o.scheduler ?? defaultScheduler;
-    this.#backoff =
-      o.backoff ?? withJitter(new BinaryExponentialBackoff({ initial: 100, maximumStep: 7 }));
-    this.#states = new Emitter(() => this.#s);
-    this.messages = this.#msgs;
-    this.connection = new Connection(this.#states, () => this.#s);
-    this.#env = o.environment === null ? undefined : (o.environment ?? browserEnvironment());
-    if (this.#env) this.#stopEnv = this.#env.subscribe(this.#signal);
-    this.#attempt();
+    const timeout = ms(o.timeout ?? 60_000, 'timeout');
+    this.#policy = new ReconnectPolicy({ ...o, timeout });
+    this.#heartbeat = new Heartbeat(
+      o.heartbeat ?? (o.pingInterval === undefined ? undefined : { interval: o.pingInterval }),
+      o.heartbeat === undefined && o.pingInterval !== undefined,
+    );
+    this.#queue =
+      o.queue === false
+        ? undefined
+        : new SendQueue<Out>(o.queue ?? {}, (data, reason) => this.#dropped(data, reason));
+    this.#config = {
+      timeout,
+      budget: this.#policy.budget,
+      minUptime: this.#policy.minUptime,
+      closeGrace: Math.min(timeout, 5_000),
+      errorGrace: ERROR_GRACE,
+      interval: this.#heartbeat.interval,
+      probeTimeout: this.#heartbeat.timeout,
+      gated: o.onOpen !== undefined,
+      askOnClose: this.#policy.asksOnClose,
+      askOnFailure: this.#policy.asksOnFailure,
+    };
+    this.#options = o;
+    this.#implementation = implementation;
+    this.#scheduler = o.scheduler ?? defaultScheduler;
+    // After each listener: apply what it issued; tell the rest only what is still current.
+    this.#incoming = new Emitter<In>(undefined, () => {
+      this.#settle();
+      return true;
+    });
+    this.#states = new Emitter(
+      () => this.#model.state,
+      (state) => {
+        this.#settle();
+        return this.#model.state === state;
+      },
+    );
+    this.#retries = new Emitter(
+      () => this.#retry,
+      (retry) => {
+        this.#settle();
+        return this.#retry === retry;
+      },
+    );
+    this.messages = this.#incoming;
+    this.connection = new Connection(
+      this.#states,
+      () => this.#model.state,
+      () => this.#model.phase === 'ended',
+    );
+    this.retry = new ValueStore(this.#retries, () => this.#retry);
+    this.#environment =
+      o.environment === null ? undefined : (o.environment ?? browserEnvironment(this.#scheduler));
+    const environment = this.#environment;
+    if (environment) this.#stopEnvironment = environment.subscribe(this.#signal);
+    this.#dispatch({ type: 'start' });
   }
 
   /** The sub-protocol the server chose; '' before a connection, while reconnecting, or when none. */
   get protocol(): string {
-    return this.#proto;
+    return this.#model.protocol;
   }
 
   /** Messages waiting for the connection to open, oldest first. */
   get queued(): readonly Out[] {
-    return this.#q.map((m) => m.data);
+    return this.#queue?.values ?? [];
   }
 
   /**
@@ -242,25 +234,30 @@ export class WebSocket<In = Data, Out = Data> {
    * dropped: the socket is closing or ended, the queue is off, or the queue is full.
    */
   send(data: Out): boolean {
-    if (ending(this.#s)) return false;
+    // Drop reports (expiry) and the commands they issue wait until this send has finished.
+    return this.#atomically(() => this.#send(data));
+  }
+
+  #send(data: Out): boolean {
+    const { phase, state } = this.#model;
+    if (phase === 'closing' || phase === 'ended') return false;
     const wire = this.#encode(data);
-    const t = this.#t;
-    if (t && isOpen(this.#s) && t.readyState === 1) {
-      try {
-        t.send(wire);
-        return true;
-      } catch {
-        return false;
+    const link = this.#link;
+    const queue = this.#queue;
+    const now = this.#scheduler.now();
+    if (link && isOpen(state) && link.ready()) {
+      // Older messages first: a flush that stopped half-way must not be overtaken.
+      if (queue?.values.length) queue.flush(link, now);
+      if (!queue?.values.length) {
+        try {
+          link.transport.send(wire);
+          return true;
+        } catch {
+          return false;
+        }
       }
     }
-    const limits = this.#limits;
-    if (!limits) return false;
-    this.#expire();
-    const size = new Blob([wire as BlobPart]).size;
-    if (this.#q.length >= limits.maxMessages || this.#bytes + size > limits.maxBytes) return false;
-    this.#q.push({ data, wire, size, at: this.#clock.now() });
-    this.#bytes += size;
-    return true;
+    return queue?.offer(data, wire, now) ?? false;
   }
 
   /**
@@ -274,33 +271,17 @@ export class WebSocket<In = Data, Out = Data> {
       !(Number.isInteger(code) && code >= 3000 && code <= 4999)
     ) {
       throw new InvalidCloseError(
-        `Close code ${String(code)} cannot be sent: use 1000 (normal) or an application code in 3000–4999.`,
+        __DEV__
+          ? `Close code ${String(code)} cannot be sent: use 1000 (normal) or an application code in 3000–4999.`
+          : `code ${String(code)}`,
       );
     }
     if (reason !== undefined && new TextEncoder().encode(reason).length > 123) {
-      throw new InvalidCloseError('The close reason is longer than 123 UTF-8 bytes; shorten it.');
+      throw new InvalidCloseError(
+        __DEV__ ? 'The close reason is longer than 123 UTF-8 bytes; shorten it.' : 'reason',
+      );
     }
-    if (ending(this.#s)) return;
-    this.#drop('closed');
-    const t = this.#t;
-    if (t && isOpen(this.#s)) {
-      const g = this.#g;
-      const finish = () => g === this.#g && this.#finish(code, reason);
-      this.#arm('closing', Math.min(this.#timeout, 5_000), finish);
-      t.onclose = t.onerror = finish;
-      try {
-        t.close(code, reason);
-      } catch {
-        this.#go({ type: 'close', code, reason });
-        finish();
-        return;
-      }
-      this.#go({ type: 'close', code, reason });
-    } else {
-      this.#stop();
-      this.#go({ type: 'close', code, reason });
-      this.#end();
-    }
+    this.#dispatch({ type: 'close', code, reason });
   }
 
   /**
@@ -308,370 +289,299 @@ export class WebSocket<In = Data, Out = Data> {
    * is in flight or the connection is open. Throws `SocketEndedError` once the socket has ended.
    */
   reconnect(): void {
-    if (ending(this.#s)) {
+    const { phase } = this.#model;
+    if (phase === 'closing' || phase === 'ended') {
       throw new SocketEndedError(
-        'This socket was closed or gave up, and an ended socket never reconnects. Create a new WebSocket to connect again.',
+        __DEV__
+          ? 'This socket was closed or gave up, and an ended socket never reconnects. Create a new WebSocket to connect again.'
+          : '',
       );
     }
-    if (!isOpen(this.#s) && this.#phase !== 'attempt') this.#attempt(true);
+    this.#dispatch({ type: 'reconnect' });
   }
 
-  // ---- internals -------------------------------------------------------------------------
-
-  /** Applies an event; returns false if a listener changed the state meanwhile (then stop). */
-  #go(event: MachineEvent): boolean {
-    const passed = transition(this.#s, event);
-    const last = passed[passed.length - 1];
-    if (!last) return true;
-    this.#s = last;
-    // A listener may move the state on (close inside a Disconnected callback): stop replaying
-    // the older states after that.
-    for (const state of passed) if (this.#s === last) this.#states.emit(state);
-    return this.#s === last;
+  /**
+   * Removes the queued messages and returns them, oldest first, without reporting them to
+   * `onDrop`: the caller takes them over (to send them on a replacement socket, say).
+   */
+  takeQueued(): Out[] {
+    return this.#queue?.take() ?? [];
   }
 
-  #arm(phase: Phase | undefined, delay: number, fn: () => void): void {
-    this.#clock.clearTimeout(this.#timer);
-    this.#phase = phase;
-    this.#timer = phase && this.#clock.setTimeout(fn, delay);
+  // ---- the mailbox -------------------------------------------------------------------------
+
+  #dispatch(event: Event): void {
+    this.#mailbox.push(event);
+    if (!this.#draining) this.#drain();
   }
 
-  /** Clears the timer and detaches and discards the transport: nothing of this attempt survives. */
-  #stop(): void {
-    this.#arm(undefined, 0, noop);
-    // Bumped even with no transport: a URL provider still pending must not dial later.
-    this.#g++;
-    const t = this.#t;
-    if (!t) return;
-    this.#t = null;
-    t.onopen = t.onmessage = t.onclose = null;
-    // ws throws an unhandled 'error' when it has no listener, e.g. after aborting a handshake.
-    t.onerror = noop;
-    t.off?.('ping', this.#alive);
-    t.off?.('pong', this.#alive);
+  /** Steps first, then what they left to tell; a listener's command runs before the next listener. */
+  #drain(): void {
+    this.#draining = true;
     try {
-      // On a dead link a polite close takes 10–30 s; terminate (ws) tears down at once.
-      if (t.readyState < 3 && t.terminate) t.terminate();
-      else if (t.readyState < 2) t.close();
-    } catch {}
+      for (;;) {
+        const event = this.#mailbox.shift();
+        if (event) this.#step(event);
+        else {
+          this.#publishRetry();
+          const task = this.#outbox.shift();
+          if (!task) break;
+          task();
+        }
+      }
+    } finally {
+      this.#draining = false;
+    }
   }
 
-  #attempt(force = false): void {
-    this.#arm(undefined, 0, noop);
-    if (!force && this.#env && !this.#env.online()) return; // paused until 'online'
-    const g = ++this.#g;
-    this.#arm('attempt', this.#timeout, () => {
-      this.#stop();
-      this.#failed(new ConnectTimeoutError(`No connection within ${this.#timeout} ms.`));
+  /**
+   * Runs `operation` as one step would: user code it triggers (listeners, drop reports) and the
+   * commands that code issues run after it, not in the middle of it.
+   */
+  #atomically<T>(operation: () => T): T {
+    if (this.#draining) return operation();
+    this.#draining = true;
+    let result: T;
+    try {
+      result = operation();
+    } finally {
+      this.#draining = false;
+    }
+    if (this.#mailbox.length || this.#outbox.length) this.#drain();
+    return result;
+  }
+
+  /** Applies the commands a listener just issued, before the next listener runs. */
+  #settle(): void {
+    for (let event = this.#mailbox.shift(); event; event = this.#mailbox.shift()) this.#step(event);
+    this.#publishRetry();
+  }
+
+  #step(event: Event): void {
+    const now = this.#scheduler.now();
+    const link = this.#link;
+    const heartbeat = this.#heartbeat;
+    const { model, state, effects } = reduce(this.#model, event, this.#config, {
+      now,
+      online: this.#environment?.online() ?? true,
+      idle: heartbeat.idle(now),
+      answered: heartbeat.answered,
+      canProbe: link !== undefined && heartbeat.canProbe(link),
     });
+    this.#model = model;
+    if (state) this.#outbox.push(() => this.#states.emit(state));
+    for (const effect of effects) this.#run(effect);
+  }
+
+  /**
+   * Publishes the retry state once the steps have settled (the mailbox is empty), so a listener
+   * never sees a half-decided one, such as a wait whose delay is not known yet.
+   */
+  #publishRetry(): void {
+    const retry = retryStateOf(this.#model, this.#retry);
+    if (retry === this.#retry) return;
+    this.#retry = retry;
+    this.#outbox.push(() => this.#retries.emit(retry));
+  }
+
+  /** Runs outside the current step (and outside any listener): a failure the caller just caused. */
+  #later(event: Event): void {
+    queueMicrotask(() => this.#dispatch(event));
+  }
+
+  // ---- effects -----------------------------------------------------------------------------
+
+  #run(effect: Effect): void {
+    const link = this.#link;
+    switch (effect.type) {
+      case 'dial':
+        return this.#resolve(effect.attempt);
+      case 'connect':
+        return this.#connect(effect.attempt, effect.url);
+      case 'gate':
+        return this.#gate(effect.attempt, link as Link);
+      case 'ready': {
+        const now = this.#scheduler.now();
+        this.#heartbeat.heard(now);
+        if (link) this.#queue?.flush(link, now);
+        return;
+      }
+      case 'probe':
+        if (link) this.#heartbeat.probe(link, this.#alive);
+        return;
+      case 'shut':
+        try {
+          link?.close(effect.code, effect.reason);
+        } catch {
+          this.#dispatch({ type: 'closed', attempt: this.#model.attempt });
+        }
+        return;
+      case 'abort':
+        link?.abort();
+        this.#link = undefined;
+        return;
+      case 'arm':
+        return this.#arm(effect.timer, effect.delay);
+      case 'disarm':
+        this.#scheduler.clearTimeout(this.#timers.get(effect.timer));
+        this.#timers.delete(effect.timer);
+        return;
+      case 'wait': {
+        const delay = this.#policy.next();
+        this.#arm('backoff', delay);
+        return this.#dispatch({ type: 'armed', delay });
+      }
+      case 'reset':
+        return this.#policy.reset();
+      case 'ask':
+        return this.#dispatch({ type: 'answer', retry: this.#policy.decide(effect, this.#report) });
+      case 'discard':
+        return this.#queue?.discard('closed');
+      case 'continue':
+        this.#outbox.push(() => this.#dispatch({ type: 'continue' }));
+        return;
+      case 'end':
+        for (const handle of this.#timers.values()) this.#scheduler.clearTimeout(handle);
+        this.#timers.clear();
+        this.#queue?.discard('closed');
+        this.#outbox.push(() => {
+          this.#stopEnvironment();
+          this.#incoming.end();
+          this.#states.end();
+          this.#retries.end();
+        });
+    }
+  }
+
+  #arm(timer: TimerName, delay: number): void {
+    const scheduler = this.#scheduler;
+    scheduler.clearTimeout(this.#timers.get(timer));
+    const handle = scheduler.setTimeout(() => {
+      if (this.#timers.get(timer) !== handle) return;
+      this.#timers.delete(timer);
+      this.#dispatch({ type: 'timer', timer });
+    }, delay);
+    this.#timers.set(timer, handle);
+  }
+
+  /** Asks the URL provider (user code) for the attempt's URL. */
+  #resolve(attempt: number): void {
+    const failed = (error: unknown): Event => ({ type: 'failed', attempt, error });
+    const resolved = (url: string | URL) => {
+      let href: string;
+      try {
+        href = toUrl(url);
+      } catch (error) {
+        return this.#later(failed(error));
+      }
+      this.#dispatch({ type: 'url', attempt, url: href });
+    };
     let url: string | URL | PromiseLike<string | URL>;
     try {
       url = this.#url();
     } catch (error) {
-      return this.#failLater(error, g);
+      // Surfaces a microtask later, as a network failure would, so listeners attached right after
+      // construction hear it.
+      return this.#later(failed(error));
     }
     if (typeof url === 'object' && 'then' in url) {
-      url.then(
-        (u) => g === this.#g && this.#dial(u, g),
-        (error) => g === this.#g && this.#failed(error),
-      );
-    } else this.#dial(url, g);
+      url.then(resolved, (error) => this.#dispatch(failed(error)));
+    } else resolved(url);
   }
 
-  #dial(url: string | URL, g: number): void {
-    let t: Transport;
-    try {
-      const protocols = this.#o.protocols;
-      const headers = this.#o.headers;
-      t = new this.#impl(toUrl(url), protocols, headers && { headers });
-    } catch (error) {
-      return this.#failLater(error, g);
-    }
-    if (this.#o.binaryType) t.binaryType = this.#o.binaryType;
-    this.#t = t;
-    let error: unknown;
-    t.onopen = () => g === this.#g && this.#opened(t, g);
-    t.onmessage = (e: TransportEvent) => g === this.#g && this.#receive(e.data);
-    t.onerror = (e: TransportEvent) => {
-      error = e?.error ?? e;
-      // Browsers close right after an error; anything that does not must not stall us (#56).
-      if (g === this.#g && t.readyState === 3) this.#closed(1006, '', error);
+  #connect(attempt: number, url: string): void {
+    const { headers, binaryType, protocols } = this.#options;
+    let link: Link | undefined;
+    const events: LinkEvents = {
+      open: () =>
+        link &&
+        this.#dispatch({
+          type: 'opened',
+          attempt,
+          beats: this.#heartbeat.runsOn(link),
+          protocol: link.transport.protocol,
+        }),
+      // A detached link's late frames (its handlers were kept somewhere) reach nothing.
+      message: (data) => link === this.#link && this.#receive(data),
+      close: (code, reason) => this.#dispatch({ type: 'closed', attempt, code, reason }),
+      error: (error, readyState) => this.#dispatch({ type: 'errored', attempt, error, readyState }),
     };
-    t.onclose = (e: TransportEvent) => g === this.#g && this.#closed(e.code, e.reason, error);
-    if (this.#beat && t.ping && t.on) {
-      t.on('ping', this.#alive);
-      t.on('pong', this.#alive);
+    try {
+      link = connect(this.#implementation, url, { protocols, headers, binaryType }, events);
+    } catch (error) {
+      return this.#later({ type: 'failed', attempt, error });
     }
+    this.#link = link;
+    if (this.#heartbeat.runsOn(link) && link.canPing) link.watch(this.#alive);
   }
 
-  #opened(t: Transport, g: number): void {
-    const gate = this.#o.onOpen;
-    if (!gate) return this.#ready(t);
-    new Promise<void>((resolve) => resolve(gate({ send: (d) => t.send(this.#encode(d)) }))).then(
-      () => g === this.#g && this.#ready(t),
-      (error) => {
-        if (g !== this.#g) return;
-        this.#stop();
-        this.#failed(error);
-      },
+  #gate(attempt: number, link: Link): void {
+    const gate = this.#options.onOpen as NonNullable<WebSocketOptions<In, Out>['onOpen']>;
+    new Promise<void>((resolve) =>
+      resolve(gate({ send: (data) => link.transport.send(this.#encode(data)) })),
+    ).then(
+      () =>
+        this.#dispatch({
+          type: 'gated',
+          attempt,
+          ready: link.ready(),
+          protocol: link.transport.protocol,
+        }),
+      (error) => this.#dispatch({ type: 'failed', attempt, error }),
     );
   }
 
-  #ready(t: Transport): void {
-    const now = this.#clock.now();
-    this.#openedAt = this.#seen = now;
-    this.#proto = t.protocol;
-    this.#expire();
-    for (const m of this.#q) t.send(m.wire);
-    this.#q = [];
-    this.#bytes = 0;
-    // Effects before listeners: a listener may close the socket, which must win.
-    if (this.#beat && !(this.#beat.protocol && !t.ping))
-      this.#arm('beat', this.#beat.interval, this.#tick);
-    else this.#arm(undefined, 0, noop);
-    this.#go({ type: 'open' });
-  }
+  // ---- inbound -----------------------------------------------------------------------------
 
+  /** Every frame: the hot path, so it decides nothing and allocates nothing it can avoid. */
   #receive(data: unknown): void {
-    if (this.#beat) {
-      this.#alive();
-      if (this.#isPong(data)) return;
-    }
-    const codec = this.#o.codec;
-    if (!codec) return this.#msgs.emit(data as In);
-    let value: In;
-    try {
-      value = codec.decode(data as Data);
-    } catch (cause) {
-      const error = new DecodeError(
-        `A message could not be decoded and was dropped: ${String(cause)}`,
-        { cause },
-      );
-      this.#report(error);
-      return;
-    }
-    this.#msgs.emit(value);
-  }
-
-  readonly #alive = (): void => {
-    this.#seen = this.#clock.now();
-    this.#heard = true;
-  };
-
-  readonly #tick = (): void => {
-    const beat = this.#beat;
-    if (!beat) return;
-    const now = this.#clock.now();
-    if (this.#phase === 'probe' && !this.#heard) return this.#dead();
-    // The wall clock stepped back: count idleness from now, not from a time still to come.
-    if (this.#seen > now) this.#seen = now;
-    const idle = now - this.#seen;
-    if (idle < beat.interval) this.#arm('beat', beat.interval - idle, this.#tick);
-    else this.#probe();
-  };
-
-  /** Sends a probe and expects life within the heartbeat timeout. */
-  #probe(): void {
-    const beat = this.#beat;
-    const t = this.#t;
-    if (!beat || !t || (beat.protocol && !t.ping)) return;
-    this.#heard = false;
-    try {
-      if (beat.ping !== undefined) t.send(beat.ping);
-      else t.ping?.();
-    } catch {}
-    this.#arm('probe', beat.timeout, this.#tick);
-  }
-
-  #dead(): void {
-    this.#stop();
-    this.#lost(1006, 'heartbeat timeout');
-  }
-
-  #closed(code: number | undefined, reason: string | undefined, error: unknown): void {
-    const wasOpen = isOpen(this.#s);
-    this.#stop();
-    if (wasOpen) this.#lost(code ?? 1006, reason ?? '');
-    else this.#failed(error);
-  }
-
-  /** An open connection was lost. */
-  #lost(code: number, reason: string): void {
-    this.#proto = '';
-    const stable = this.#clock.now() - this.#openedAt >= this.#minUptime;
-    if (stable) {
-      this.#backoff.reset();
-      this.#spent = 0;
-    }
-    let retry = true;
-    try {
-      retry = this.#o.shouldReconnect?.({ code, reason }) ?? true;
-    } catch (error) {
-      this.#report(error); // a broken policy must not strand the socket: keep the seed's default
-    }
-    if (retry && this.#spent >= this.#budget) return this.#giveUp();
-    if (!this.#go({ type: 'lost', retry, code, reason })) return;
-    if (!retry) return this.#end();
-    // A connection that did not stay up is no recovery: wait, so a flapping server meets a growing delay.
-    if (this.#phase) return;
-    stable ? this.#attempt() : this.#later();
-  }
-
-  /** An attempt failed (refused, timed out, rejected by `onOpen`, bad URL from the provider). */
-  #failed(error: unknown): void {
-    this.#arm(undefined, 0, noop);
-    if (this.#s.type !== 'connecting') return this.#later();
-    if (this.#spent >= this.#budget) return this.#giveUp();
-    // The first failure is visible (the seed's Disconnected with the error), then one Reconnecting.
-    if (this.#go({ type: 'lost', retry: true, error }) && !this.#phase) this.#attempt();
-  }
-
-  // Synchronous failures (a throwing URL provider, a constructor that rejects the URL) surface a
-  // microtask later, as a network failure would, so listeners attached after construction hear them.
-  #failLater(error: unknown, g: number): void {
-    queueMicrotask(() => g === this.#g && this.#failed(error));
-  }
-
-  #later(): void {
-    const delay = this.#backoff.next();
-    this.#spent += delay;
-    this.#arm('wait', delay, () =>
-      this.#spent >= this.#budget ? this.#giveUp() : this.#attempt(),
-    );
-  }
-
-  #giveUp(): void {
-    this.#stop();
-    this.#go({ type: 'giveUp' });
-    this.#end();
-  }
-
-  #finish(code: number | undefined, reason: string | undefined): void {
-    this.#stop();
-    this.#go({ type: 'closed', code, reason });
-    this.#end();
-  }
-
-  #end(): void {
-    this.#stop();
-    this.#drop('closed');
-    this.#stopEnv();
-    this.#msgs.end();
-    this.#states.end();
-  }
-
-  readonly #signal = (signal: EnvironmentSignal): void => {
-    if (ending(this.#s)) return;
-    if (isOpen(this.#s)) {
-      // The link may have died unnoticed (sleep, network change): check it now.
-      if (this.#phase !== 'probe') this.#probe();
-    } else if (signal === 'offline') {
-      if (this.#phase === 'wait') this.#arm(undefined, 0, noop);
-    } else if (this.#phase !== 'attempt') {
-      if (signal === 'online') {
-        this.#backoff.reset();
-        this.#spent = 0;
+    this.#heartbeat.heard(this.#scheduler.now());
+    if (this.#heartbeat.isPong(data)) return;
+    const codec = this.#options.codec;
+    let value = data as In;
+    if (codec) {
+      try {
+        value = codec.decode(data as Data);
+      } catch (cause) {
+        return this.#report(
+          new DecodeError(
+            __DEV__ ? `A message could not be decoded and was dropped: ${String(cause)}` : '',
+            { cause },
+          ),
+        );
       }
-      this.#attempt();
     }
-  };
+    if (this.#draining) this.#outbox.push(() => this.#incoming.emit(value));
+    else this.#atomically(() => this.#incoming.emit(value));
+  }
 
+  readonly #alive = (): void => this.#heartbeat.heard(this.#scheduler.now());
+
+  readonly #signal = (signal: EnvironmentSignal): void =>
+    this.#dispatch({ type: 'signal', signal });
+
+  // ---- user callbacks ----------------------------------------------------------------------
+
+  /** A drop report, after the step or send that discarded the message (never in the middle). */
   #dropped(data: Out, reason: DropReason): void {
-    try {
-      this.#o.onDrop?.(data, reason);
-    } catch (error) {
-      this.#report(error);
-    }
+    const onDrop = this.#options.onDrop;
+    if (!onDrop) return;
+    this.#outbox.push(() => {
+      try {
+        onDrop(data, reason);
+      } catch (error) {
+        this.#report(error);
+      }
+    });
+    if (!this.#draining) this.#drain();
   }
 
-  #report(error: unknown): void {
-    (this.#o.onError ?? console.error)(error);
-  }
+  readonly #report = (error: unknown): void => {
+    (this.#options.onError ?? console.error)(error);
+  };
 
   #encode(data: Out): Data {
-    return this.#o.codec ? this.#o.codec.encode(data) : (data as Data);
-  }
-
-  #expire(): void {
-    const maxAge = this.#limits?.maxAge ?? 0;
-    const now = this.#clock.now();
-    while (this.#q[0] && now - this.#q[0].at > maxAge) {
-      const m = this.#q.shift() as Queued<Out>;
-      this.#bytes -= m.size;
-      this.#dropped(m.data, 'expired');
-    }
-  }
-
-  #drop(reason: DropReason): void {
-    const q = this.#q;
-    this.#q = [];
-    this.#bytes = 0;
-    for (const m of q) this.#dropped(m.data, reason);
-  }
-}
-
-/** The connection state as a store: current value, subscription with replay, and waiting. */
-export class Connection implements Subscribable<ConnectionState> {
-  // Not #private: leak tests read its listener count.
-  private readonly emitter: Emitter<ConnectionState>;
-  readonly #read: () => ConnectionState;
-  constructor(emitter: Emitter<ConnectionState>, read: () => ConnectionState) {
-    this.emitter = emitter;
-    this.#read = read;
-  }
-
-  /** The current state, read synchronously; the same object until the state really changes. */
-  get state(): ConnectionState {
-    return this.#read();
-  }
-
-  /** Calls `listener` with the current state at once, then with every change. */
-  subscribe(listener: (state: ConnectionState) => void): () => void {
-    return this.emitter.subscribe(listener);
-  }
-
-  /**
-   * Resolves with the first state (the current one included) that matches. Rejects with
-   * `SocketEndedError` if the socket ends first, or with the signal's reason when aborted.
-   */
-  firstWhere<S extends ConnectionState>(
-    predicate: ((state: ConnectionState) => state is S) | ((state: ConnectionState) => boolean),
-    { signal }: { signal?: AbortSignal | undefined } = {},
-  ): Promise<S> {
-    return new Promise<S>((resolve, reject) => {
-      if (signal?.aborted) return reject(signal.reason);
-      let stop = noop;
-      const settle = () => {
-        stop();
-        signal?.removeEventListener('abort', abort);
-      };
-      const abort = () => {
-        settle();
-        reject(signal?.reason);
-      };
-      signal?.addEventListener('abort', abort);
-      let settled = false;
-      stop = this.subscribe((state) => {
-        if (settled) return;
-        if (predicate(state)) {
-          settled = true;
-          queueMicrotask(settle);
-          resolve(state as S);
-        } else if (state.type === 'disconnected' && this.#ended()) {
-          settled = true;
-          queueMicrotask(settle);
-          reject(new SocketEndedError('The socket ended before reaching the awaited state.'));
-        }
-      });
-    });
-  }
-
-  [Symbol.asyncIterator](): AsyncIterator<ConnectionState> {
-    return this.emitter[Symbol.asyncIterator]();
-  }
-
-  // A Disconnected that is the current state is final: the transient one is never left standing.
-  #ended(): boolean {
-    return this.#read().type === 'disconnected';
+    const codec = this.#options.codec;
+    return codec ? codec.encode(data) : (data as Data);
   }
 }

@@ -29,9 +29,12 @@ export interface MessageBufferOptions<T> {
 
 /**
  * The store behind `useMessages`: collects every message, and publishes a new immutable array on
- * the next frame, but not sooner than `throttle` after the previous publication. A burst of any
- * size costs one render, a stream costs a bounded rate of renders, and nothing is lost but what
- * `limit` evicts. Between publications the snapshot keeps its identity.
+ * the next frame, but not sooner than `throttle` after the previous publication. So renders are
+ * bounded by frames, not messages: a burst costs at most one render per frame that passes while
+ * it arrives, plus one (a browser delivers a large burst over many tasks and frames; only a
+ * burst delivered within one task costs a single render), a stream costs a bounded rate of
+ * renders, and nothing is lost but what `limit` evicts. Between publications the snapshot keeps
+ * its identity.
  */
 export class MessageBuffer<T> {
   options: MessageBufferOptions<T> = {};

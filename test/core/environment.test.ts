@@ -2,8 +2,11 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   browserEnvironment,
   ConstantBackoff,
+  Disconnected,
   type EnvironmentSignal,
+  isOpen,
   LinearBackoff,
+  SocketEndedError,
   WebSocket,
 } from '../../src/core';
 import {
@@ -11,7 +14,9 @@ import {
   FakeEnvironment,
   FakeTransport,
   make,
+  record,
   spy,
+  types,
   URL_,
   WsLikeTransport,
 } from './fake-transport';
@@ -28,9 +33,9 @@ afterEach(() => {
 describe('network awareness (injected environment)', () => {
   it('offline at construction: no attempt until "online", then one at once', () => {
     const environment = new FakeEnvironment(false);
-    const socket = make({ environment });
+    const socket = make({ environment, giveUpAfter: Infinity });
     expect(FakeTransport.instances).toHaveLength(0);
-    expect(vi.getTimerCount()).toBe(0);
+    expect(vi.getTimerCount()).toBe(0); // no budget to run out: nothing to time
     expect(socket.connection.state.type).toBe('connecting');
     vi.advanceTimersByTime(600_000);
     expect(FakeTransport.instances).toHaveLength(0);
@@ -40,10 +45,43 @@ describe('network awareness (injected environment)', () => {
     expect(socket.connection.state.type).toBe('connected');
   });
 
+  it('a paused socket still honours giveUpAfter: offline for longer than the budget gives up', async () => {
+    const environment = new FakeEnvironment(false);
+    const socket = make({ environment, giveUpAfter: 30_000 });
+    const states = record(socket);
+    const ended = socket.connection.firstWhere(isOpen).catch((e: unknown) => e);
+    expect(FakeTransport.instances).toHaveLength(0);
+    expect(socket.retry.state).toMatchObject({ phase: 'offline', attempt: 0 });
+    vi.advanceTimersByTime(29_999);
+    expect(socket.connection.state.type).toBe('connecting');
+    vi.advanceTimersByTime(1);
+    expect(types(states)).toEqual(['connecting', 'disconnected']);
+    expect(socket.connection.state).toEqual(
+      new Disconnected({ code: 1006, reason: 'connection timeout' }),
+    );
+    expect(await ended).toBeInstanceOf(SocketEndedError);
+    expect(environment.listeners.size).toBe(0);
+    expectNoLeaks();
+  });
+
+  it('the budget left when the network went away is what a paused socket still waits', () => {
+    const environment = new FakeEnvironment();
+    make({ environment, backoff: new ConstantBackoff(1000), giveUpAfter: 5000 });
+    FakeTransport.last.fail();
+    FakeTransport.last.fail(); // the first wait: 1000 of 5000 spent
+    environment.emit('offline');
+    vi.advanceTimersByTime(3999);
+    expect(FakeTransport.instances).toHaveLength(2);
+    expect(vi.getTimerCount()).toBe(1);
+    vi.advanceTimersByTime(1);
+    expect(vi.getTimerCount()).toBe(0);
+    expect(environment.listeners.size).toBe(0);
+  });
+
   it('"offline" during a backoff wait cancels it; "online" attempts at once and resets the backoff', () => {
     const environment = new FakeEnvironment();
     const backoff = spy(new LinearBackoff({ initial: 1000, increment: 1000 }));
-    const socket = make({ environment, backoff });
+    const socket = make({ environment, backoff, giveUpAfter: Infinity });
     FakeTransport.last.fail();
     FakeTransport.last.fail();
     expect(vi.getTimerCount()).toBe(1);
@@ -61,7 +99,7 @@ describe('network awareness (injected environment)', () => {
 
   it('a wait that ends while offline spends no attempt', () => {
     const environment = new FakeEnvironment();
-    make({ environment, backoff: new ConstantBackoff(1000) });
+    make({ environment, backoff: new ConstantBackoff(1000), giveUpAfter: Infinity });
     FakeTransport.last.fail();
     const t = FakeTransport.last;
     environment.isOnline = false; // went offline without an event during the attempt
@@ -137,17 +175,44 @@ describe('network awareness (injected environment)', () => {
     expect(FakeTransport.instances).toHaveLength(1);
   });
 
-  it('signals while open without a heartbeat do nothing', () => {
+  it.each<EnvironmentSignal>(['online', 'offline', 'wake', 'resume'])(
+    '"%s" while open probes where the transport has a protocol ping, with no heartbeat configured',
+    (signal) => {
+      const environment = new FakeEnvironment();
+      const socket = make({ environment, WebSocket: WsLikeTransport });
+      const t = FakeTransport.last as WsLikeTransport;
+      t.open();
+      expect(vi.getTimerCount()).toBe(0);
+      environment.emit(signal);
+      expect(t.pings).toBe(1);
+      vi.advanceTimersByTime(4999);
+      t.pong(); // alive: nothing changes, and no heartbeat starts
+      vi.advanceTimersByTime(1);
+      expect(socket.connection.state.type).toBe('connected');
+      expect(vi.getTimerCount()).toBe(0);
+      environment.emit(signal);
+      vi.advanceTimersByTime(5000); // this time no answer within the probe's 5 s: dead
+      expect(socket.connection.state.type).toBe('reconnecting');
+      expect(t.terminateCalls).toBe(1);
+      expect(t.listenerCount).toBe(0);
+    },
+  );
+
+  it('where nothing can probe (a browser without heartbeat.ping), only "resume" (a slept machine) reconnects', () => {
     const environment = new FakeEnvironment();
-    const socket = make({ environment, WebSocket: WsLikeTransport });
-    const t = FakeTransport.last as WsLikeTransport;
-    t.open();
+    const socket = make({ environment, backoff: new ConstantBackoff(0), minUptime: 0 });
+    const states = record(socket);
+    FakeTransport.last.open();
     environment.emit('wake');
     environment.emit('offline');
     environment.emit('online');
-    expect(t.pings).toBe(0);
     expect(vi.getTimerCount()).toBe(0);
-    expect(socket.connection.state.type).toBe('connected');
+    expect(FakeTransport.instances).toHaveLength(1);
+    environment.emit('resume');
+    expect(types(states)).toEqual(['connecting', 'connected', 'disconnected', 'reconnecting']);
+    expect(states[2]).toEqual(new Disconnected({ code: 1006, reason: 'woke from sleep' }));
+    expect(FakeTransport.instances[0]?.detached).toBe(true);
+    expect(FakeTransport.instances).toHaveLength(2);
   });
 
   it('reconnect() attempts even while offline', () => {
@@ -217,17 +282,20 @@ describe('browserEnvironment', () => {
     expect(browserEnvironment()).toBeUndefined();
   });
 
-  it('reads navigator.onLine and maps online/offline/visibilitychange to signals', () => {
-    const { win, doc, nav } = stubBrowser(true);
+  it('maps online/offline/visibilitychange to signals; online() trusts the events, not navigator.onLine', () => {
+    const { win, doc, nav } = stubBrowser(false);
     const env = browserEnvironment();
     expect(env).toBeDefined();
+    // Chromium reports a false navigator.onLine wrongly often enough: it is not believed.
     expect(env?.online()).toBe(true);
-    nav.onLine = false;
-    expect(env?.online()).toBe(false);
     const got: EnvironmentSignal[] = [];
     const off = env?.subscribe((s) => got.push(s));
     win.dispatchEvent(new Event('offline'));
+    expect(env?.online()).toBe(false);
+    nav.onLine = true; // the flag alone changes nothing either
+    expect(env?.online()).toBe(false);
     win.dispatchEvent(new Event('online'));
+    expect(env?.online()).toBe(true);
     doc.dispatchEvent(new Event('visibilitychange'));
     doc.visibilityState = 'hidden';
     doc.dispatchEvent(new Event('visibilitychange'));
@@ -237,16 +305,50 @@ describe('browserEnvironment', () => {
     doc.visibilityState = 'visible';
     doc.dispatchEvent(new Event('visibilitychange'));
     expect(got).toEqual(['offline', 'online', 'wake']);
+    expect(vi.getTimerCount()).toBe(0);
   });
 
-  it('is the default environment of a socket: offline in the browser means no attempt', () => {
-    const { win, nav } = stubBrowser(false);
-    const socket = new WebSocket(URL_, { WebSocket: FakeTransport });
-    expect(FakeTransport.instances).toHaveLength(0);
-    nav.onLine = true;
-    win.dispatchEvent(new Event('online'));
+  it('a wall-clock jump on a visible page is a "resume" (the machine slept); on a hidden one nothing', () => {
+    const { doc } = stubBrowser(true);
+    const env = browserEnvironment();
+    const got: EnvironmentSignal[] = [];
+    const off = env?.subscribe((s) => got.push(s));
+    expect(vi.getTimerCount()).toBe(1); // one clock check while visible
+    vi.advanceTimersByTime(60_000); // time passing normally is no sleep
+    expect(got).toEqual([]);
+    vi.setSystemTime(Date.now() + 30 * 60_000); // the laptop slept half an hour
+    vi.advanceTimersByTime(5000);
+    expect(got).toEqual(['resume']);
+    doc.visibilityState = 'hidden';
+    doc.dispatchEvent(new Event('visibilitychange'));
+    expect(vi.getTimerCount()).toBe(0); // throttled timers in a hidden page prove nothing
+    vi.setSystemTime(Date.now() + 30 * 60_000);
+    vi.advanceTimersByTime(60_000);
+    expect(got).toEqual(['resume']);
+    doc.visibilityState = 'visible';
+    doc.dispatchEvent(new Event('visibilitychange'));
+    expect(got).toEqual(['resume', 'wake']);
+    off?.();
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('is the default environment of a socket: a false navigator.onLine still dials; an offline event pauses', () => {
+    const { win } = stubBrowser(false);
+    const socket = new WebSocket(URL_, {
+      WebSocket: FakeTransport,
+      backoff: new ConstantBackoff(1000),
+    });
     expect(FakeTransport.instances).toHaveLength(1);
+    win.dispatchEvent(new Event('offline'));
+    FakeTransport.last.fail(); // the immediate retry follows the first failure
+    FakeTransport.last.fail();
+    vi.advanceTimersByTime(1000); // the wait ends offline: no attempt is spent
+    expect(FakeTransport.instances).toHaveLength(2);
+    expect(socket.retry.state.phase).toBe('offline');
+    win.dispatchEvent(new Event('online'));
+    expect(FakeTransport.instances).toHaveLength(3);
     socket.close();
+    expect(vi.getTimerCount()).toBe(0);
   });
 
   it('environment: null opts out even in a browser', () => {

@@ -92,6 +92,14 @@ export class FakeTransport implements Transport {
     this.onerror?.({ error });
   }
 
+  /**
+   * Node 22's global WebSocket (undici 6) on a refused connection or an HTTP 502 upgrade: an
+   * error event while readyState is still CONNECTING, and never a close event.
+   */
+  undiciRefusal(error: unknown = new Error('fetch failed')): void {
+    this.onerror?.({ error });
+  }
+
   /** True once the client has let go of this transport. */
   get detached(): boolean {
     return this.onopen === null && this.onmessage === null && this.onclose === null;
@@ -131,10 +139,47 @@ export class WsLikeTransport extends FakeTransport {
     for (const l of this.listeners.get('pong') ?? []) l();
   }
 
+  /** ws with an 'unexpected-response' listener: the upgrade was answered with `status`. */
+  reject(status: number): void {
+    for (const l of this.listeners.get('unexpected-response') ?? []) l({}, { statusCode: status });
+  }
+
   get listenerCount(): number {
     let n = 0;
     for (const set of this.listeners.values()) n += set.size;
     return n;
+  }
+}
+
+/**
+ * Bun's client WebSocket: `ping()` and `terminate()`, no `on`/`off`; pings and pongs arrive only
+ * through `addEventListener`.
+ */
+export class BunLikeTransport extends FakeTransport {
+  pings = 0;
+  terminateCalls = 0;
+  readonly events = new EventTarget();
+
+  ping(): void {
+    this.pings++;
+  }
+
+  terminate(): void {
+    this.terminateCalls++;
+    this.readyState = 3;
+    this.onclose?.({ code: 1006, reason: '' });
+  }
+
+  addEventListener(type: string, listener: () => void): void {
+    this.events.addEventListener(type, listener);
+  }
+
+  removeEventListener(type: string, listener: () => void): void {
+    this.events.removeEventListener(type, listener);
+  }
+
+  pong(): void {
+    this.events.dispatchEvent(new Event('pong'));
   }
 }
 

@@ -7,8 +7,8 @@ import {
   Reconnecting,
   SocketEndedError,
 } from '../../src/core';
+import { Connection } from '../../src/core/connection';
 import { Emitter } from '../../src/core/subscribable';
-import { Connection } from '../../src/core/web-socket';
 
 const flush = async () => {
   for (let i = 0; i < 5; i++) await Promise.resolve();

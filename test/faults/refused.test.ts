@@ -173,9 +173,10 @@ describe('handshake rejected with 503 (fault row 12)', () => {
     expect(back.at - allowedAt).toBeLessThan(60 + SLACK);
     expect(rec.labels()).toEqual([
       'connecting',
-      'disconnected(error: Error)',
+      'disconnected(error: HandshakeRejectedError)',
       'reconnecting',
       'reconnected',
     ]);
+    expect(failed.error).toMatchObject({ code: 'HANDSHAKE_REJECTED', status: 503 });
   });
 });

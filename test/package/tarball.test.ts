@@ -34,7 +34,14 @@ const installed = (file: string): string =>
 
 it('holds dist/, built by npm pack itself, and no sources', () => {
   expect(existsSync(join(work, 'source', 'dist', 'index.js'))).toBe(true);
-  for (const file of ['index.js', 'index.d.ts', 'react.js', 'react.d.ts']) {
+  for (const file of [
+    'index.js',
+    'index.development.js',
+    'index.d.ts',
+    'react.js',
+    'react.development.js',
+    'react.d.ts',
+  ]) {
     expect(existsSync(installed(`dist/${file}`)), file).toBe(true);
   }
   expect(existsSync(installed('src'))).toBe(false);
@@ -45,8 +52,18 @@ it('imports both entry points in plain Node ESM, and they work against a real se
   await expectEntryPointsWork(project, server);
 });
 
-it("starts the React entry with 'use client' (Next.js App Router), and only that entry", () => {
-  // A directive counts only as the first statement of the module.
-  expect(readFileSync(installed('dist/react.js'), 'utf8')).toMatch(/^'use client';\n/);
-  expect(readFileSync(installed('dist/index.js'), 'utf8')).not.toMatch(/use client/);
-});
+// Both builds: Next.js resolves the `development` condition in `next dev`, the default otherwise.
+it.each(['react.js', 'react.development.js'])(
+  "starts the React entry's %s with 'use client' (Next.js App Router)",
+  (file) => {
+    // A directive counts only as the first statement of the module.
+    expect(readFileSync(installed(`dist/${file}`), 'utf8')).toMatch(/^'use client';\n/);
+  },
+);
+
+it.each(['index.js', 'index.development.js'])(
+  "leaves 'use client' out of the core's %s, which servers run too",
+  (file) => {
+    expect(readFileSync(installed(`dist/${file}`), 'utf8')).not.toMatch(/use client/);
+  },
+);

@@ -1,135 +1,63 @@
 /**
- * Thundering-herd simulation: N clients lose the server at t = 0 and it comes back at t = down.
- * Each client follows the socket's own retry rule with the REAL backoff classes on a virtual
- * clock: the first retry is immediate, then `backoff.next()` between failures, and the give-up
- * check against the summed delays that the socket makes when each wait ends. The first attempt
- * at or after `down` succeeds (server capacity is not modelled). Deterministic for a given seed.
+ * Thundering herd, on the shipped retry path: N real `WebSocket` clients (the class is passed in:
+ * the test hands over src/core's, the benchmark dist's) connect to one scripted server on a
+ * virtual clock, stay up a minute, and lose it at once; the server is back `down` ms later. The
+ * clients retry exactly as the socket does, with its default backoff unless one is given, and
+ * `Math.random` is a seeded PRNG for the run, so the default jitter is repeatable. Only the public
+ * API is used. The first attempt that reaches the server at or after its return succeeds (server
+ * capacity is not modelled).
  *
- * Used by test/faults/herd.test.ts; the benchmark script can import `simulateHerd` too.
+ * Used by test/faults/herd.test.ts and bench/herd.mjs.
  */
-import { type Backoff, BinaryExponentialBackoff, type Scheduler, withJitter } from '../../src/core';
-
+import type { Backoff, ConnectionState, WebSocket, WebSocketOptions } from '../../src/core';
 import { mulberry32 } from './random';
+import { ScriptedNetwork } from './scripted-network';
+import { VirtualClock } from './virtual-clock';
 
 export { mulberry32 };
 
-interface Timer {
-  at: number;
-  seq: number;
-  callback: () => void;
-}
-
-/**
- * A virtual clock implementing the socket's `Scheduler`: time moves only when `run` takes the
- * next timer (earliest first, ties in the order they were set).
- */
-export class VirtualClock implements Scheduler {
-  private heap: Timer[] = [];
-  private seq = 0;
-  private time = 0;
-  private readonly cancelled = new Set<number>();
-
-  now(): number {
-    return this.time;
-  }
-
-  setTimeout(callback: () => void, ms: number): unknown {
-    const timer = { at: this.time + Math.max(0, ms), seq: this.seq++, callback };
-    this.push(timer);
-    return timer.seq;
-  }
-
-  clearTimeout(handle: unknown): void {
-    if (typeof handle === 'number') this.cancelled.add(handle);
-  }
-
-  /** Runs timers in order until none is left or the next is past `until`; returns how many ran. */
-  run(until = Number.POSITIVE_INFINITY): number {
-    let ran = 0;
-    for (;;) {
-      const next = this.heap[0];
-      if (!next || next.at > until) return ran;
-      this.pop();
-      if (this.cancelled.delete(next.seq)) continue;
-      this.time = next.at;
-      next.callback();
-      ran++;
-    }
-  }
-
-  private less(a: Timer, b: Timer): boolean {
-    return a.at < b.at || (a.at === b.at && a.seq < b.seq);
-  }
-
-  private push(timer: Timer): void {
-    const h = this.heap;
-    h.push(timer);
-    let i = h.length - 1;
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      if (!this.less(h[i] as Timer, h[parent] as Timer)) break;
-      [h[i], h[parent]] = [h[parent] as Timer, h[i] as Timer];
-      i = parent;
-    }
-  }
-
-  private pop(): void {
-    const h = this.heap;
-    const last = h.pop() as Timer;
-    if (!h.length) return;
-    h[0] = last;
-    let i = 0;
-    for (;;) {
-      const l = 2 * i + 1;
-      const r = l + 1;
-      let m = i;
-      if (l < h.length && this.less(h[l] as Timer, h[m] as Timer)) m = l;
-      if (r < h.length && this.less(h[r] as Timer, h[m] as Timer)) m = r;
-      if (m === i) return;
-      [h[i], h[m]] = [h[m] as Timer, h[i] as Timer];
-      i = m;
-    }
-  }
-}
-
-/** The socket's default backoff: a jittered BinaryExponentialBackoff(100 ms, 7), seeded. */
-export const defaultBackoff = (random: () => number): Backoff =>
-  withJitter(new BinaryExponentialBackoff({ initial: 100, maximumStep: 7 }), { random });
-
-/** The same schedule without jitter (what passing the backoff explicitly gives). */
-export const unjitteredBackoff = (): Backoff =>
-  new BinaryExponentialBackoff({ initial: 100, maximumStep: 7 });
+/** How long every client has been connected when the server goes: a stable connection. */
+export const UPTIME = 60_000;
+/** One-way network latency of the scripted network: a handshake's fate arrives this late. */
+export const LATENCY = 1;
 
 export interface HerdOptions {
+  /** The client class under test: `WebSocket` from src/core or from dist. */
+  WebSocket: typeof WebSocket;
   /** Default 10,000. */
   clients?: number;
-  /** When the server is back, in ms after the drop. Default 10,000. */
+  /** How long the server stays down, in ms. Default 10,000. */
   down?: number;
   /** Bucket width for the peak. Default 100 ms. */
   bucket?: number;
-  /** A fresh backoff per client (as the socket makes one per socket). Default: the socket's. */
-  backoff?: (random: () => number) => Backoff;
-  /** PRNG seed. Default 1. */
+  /** A fresh backoff per client. Default: none passed, so the socket's own default applies. */
+  backoff?: (() => Backoff) | undefined;
+  /** Seed of the PRNG that stands in for `Math.random` during the run. Default 1. */
   seed?: number;
-  /** The give-up budget (`giveUpAfter`; the socket's default is `timeout`, 60 s). */
-  giveUpAfter?: number;
+  /** Passed as the `giveUpAfter` option when given. */
+  giveUpAfter?: number | undefined;
+  /** Passed as the `timeout` option when given. */
+  timeout?: number | undefined;
 }
 
 export interface HerdResult {
   clients: number;
   down: number;
   bucket: number;
-  /** Most successful connects in one bucket. */
+  /** Most connections the server accepted in one bucket after the drop. */
   peak: number;
   /** Start of the busiest bucket, in ms after the drop. */
   peakAt: number;
-  /** Time from the server's return to each client's reconnect, in ms. */
+  /** Time from the server's return to each client's `Reconnected`, in ms. */
   p50: number;
   p99: number;
   max: number;
-  /** Connect attempts in total, successful or not. */
+  /** Connect attempts after the drop, successful or not. */
   attempts: number;
+  /** Clients that ended `Disconnected` (gave up). */
   gaveUp: number;
+  /** Clients `Reconnected` at the end. */
+  back: number;
 }
 
 const percentile = (sorted: number[], p: number): number =>
@@ -137,61 +65,120 @@ const percentile = (sorted: number[], p: number): number =>
     ? (sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)] as number)
     : 0;
 
-export const simulateHerd = (options: HerdOptions = {}): HerdResult => {
+const isOpen = (state: ConnectionState) =>
+  state.type === 'connected' || state.type === 'reconnected';
+
+export const simulateHerd = async (options: HerdOptions): Promise<HerdResult> => {
+  const { WebSocket: Client, backoff, giveUpAfter, timeout } = options;
   const clients = options.clients ?? 10_000;
   const down = options.down ?? 10_000;
   const bucket = options.bucket ?? 100;
-  const budget = options.giveUpAfter ?? 60_000;
-  const random = mulberry32(options.seed ?? 1);
-  const make = options.backoff ?? defaultBackoff;
-  const clock = new VirtualClock();
-  const buckets = new Map<number, number>();
-  const waits: number[] = [];
-  let attempts = 0;
-  let gaveUp = 0;
-
-  for (let i = 0; i < clients; i++) {
-    const backoff = make(random);
-    let spent = 0;
-    const attempt = (): void => {
-      attempts++;
-      const t = clock.now();
-      if (t >= down) {
-        const b = Math.floor(t / bucket);
-        buckets.set(b, (buckets.get(b) ?? 0) + 1);
-        waits.push(t - down);
-        return;
-      }
-      // Failed: wait the next delay; when it ends, give up if the budget is spent (as the socket).
-      const delay = backoff.next();
-      spent += delay;
-      clock.setTimeout(() => (spent >= budget ? gaveUp++ : attempt()), delay);
+  const random = Math.random;
+  // The default backoff's jitter reads Math.random: seeded for the run, restored after.
+  Math.random = mulberry32(options.seed ?? 1);
+  try {
+    const clock = new VirtualClock();
+    const network = new ScriptedNetwork(clock, LATENCY);
+    const socketOptions: WebSocketOptions = {
+      WebSocket: network.WebSocket,
+      scheduler: clock,
+      environment: null,
     };
-    // The drop: the connection was stable, so the backoff is reset and the first retry is immediate.
-    backoff.reset();
-    clock.setTimeout(attempt, 0);
-  }
-  clock.run();
+    if (giveUpAfter !== undefined) socketOptions.giveUpAfter = giveUpAfter;
+    if (timeout !== undefined) socketOptions.timeout = timeout;
 
-  let peak = 0;
-  let peakAt = 0;
-  for (const [b, count] of buckets) {
-    if (count > peak || (count === peak && b * bucket < peakAt)) {
-      peak = count;
-      peakAt = b * bucket;
+    // Counted from the drop until the outage has played out.
+    let dropAt = Number.POSITIVE_INFINITY;
+    let counting = true;
+    const reconnectedAt = new Map<WebSocket, number>();
+    // Sockets whose state moved in the current instant. A loss passes through a transient
+    // Disconnected on its way to Reconnecting, so what a socket ended the instant in is what counts.
+    const moved = new Set<WebSocket>();
+    const unsettled = new Set<WebSocket>();
+    const sockets: WebSocket[] = [];
+    for (let i = 0; i < clients; i++) {
+      const socket = new Client('ws://herd.test/', {
+        ...socketOptions,
+        ...(backoff ? { backoff: backoff() } : {}),
+      });
+      socket.connection.subscribe((state) => {
+        if (!counting || clock.now() < dropAt) return;
+        if (state.type === 'reconnected') reconnectedAt.set(socket, clock.now());
+        moved.add(socket);
+      });
+      sockets.push(socket);
+      unsettled.add(socket);
     }
+    const settled = (): boolean => {
+      for (const socket of moved) {
+        const type = socket.connection.state.type;
+        if (type === 'reconnected' || type === 'disconnected') unsettled.delete(socket);
+      }
+      moved.clear();
+      return unsettled.size === 0;
+    };
+
+    await clock.run(UPTIME);
+    const connected = sockets.filter((s) => isOpen(s.connection.state)).length;
+    if (connected !== clients) throw new Error(`only ${connected} of ${clients} connected`);
+
+    dropAt = clock.now();
+    const attemptsBefore = network.attempts;
+    const acceptedBefore = network.accepted.length;
+    network.up = false;
+    clock.setTimeout(() => {
+      network.up = true;
+    }, down);
+    network.drop();
+    // Everyone reconnects or gives up; a bound in virtual time so a stuck client cannot spin.
+    await clock.run(dropAt + down + 10 * 60_000, settled);
+    if (!settled()) throw new Error(`${unsettled.size} clients neither came back nor gave up`);
+
+    const back = sockets.filter((s) => s.connection.state.type === 'reconnected').length;
+    const gaveUp = sockets.filter((s) => s.connection.state.type === 'disconnected').length;
+    const waits = sockets
+      .filter((s) => s.connection.state.type === 'reconnected')
+      .map((s) => (reconnectedAt.get(s) as number) - (dropAt + down));
+    const attempts = network.attempts - attemptsBefore;
+    const buckets = new Map<number, number>();
+    for (const at of network.accepted.slice(acceptedBefore)) {
+      const b = Math.floor((at - dropAt) / bucket);
+      buckets.set(b, (buckets.get(b) ?? 0) + 1);
+    }
+
+    counting = false;
+    for (const socket of sockets) socket.close();
+    await clock.run();
+    const left = sockets.filter((s) => s.connection.state.type !== 'disconnected').length;
+    if (left || network.open.size || clock.live) {
+      throw new Error(
+        `after close(): ${left} sockets not disconnected, ${network.open.size} connections open, ${clock.live} timers live`,
+      );
+    }
+
+    let peak = 0;
+    let peakAt = 0;
+    for (const [b, count] of buckets) {
+      if (count > peak || (count === peak && b * bucket < peakAt)) {
+        peak = count;
+        peakAt = b * bucket;
+      }
+    }
+    waits.sort((a, b) => a - b);
+    return {
+      clients,
+      down,
+      bucket,
+      peak,
+      peakAt,
+      p50: percentile(waits, 0.5),
+      p99: percentile(waits, 0.99),
+      max: waits[waits.length - 1] ?? 0,
+      attempts,
+      gaveUp,
+      back,
+    };
+  } finally {
+    Math.random = random;
   }
-  waits.sort((a, b) => a - b);
-  return {
-    clients,
-    down,
-    bucket,
-    peak,
-    peakAt,
-    p50: percentile(waits, 0.5),
-    p99: percentile(waits, 0.99),
-    max: waits[waits.length - 1] ?? 0,
-    attempts,
-    gaveUp,
-  };
 };

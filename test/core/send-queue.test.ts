@@ -1,5 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ConstantBackoff } from '../../src/core';
+import { SendQueue } from '../../src/core/send-queue';
+import type { Link } from '../../src/core/transport';
 import { expectNoLeaks, FakeTransport, make } from './fake-transport';
 
 const seed = () => ({ backoff: new ConstantBackoff(0), minUptime: 0 });
@@ -151,5 +153,63 @@ describe('send queue', () => {
     const snapshot = socket.queued as string[];
     snapshot.push('b');
     expect(socket.queued).toEqual(['a']);
+  });
+});
+
+describe('SendQueue on its own', () => {
+  const link = (ready: boolean) => {
+    const sent: unknown[] = [];
+    return {
+      sent,
+      link: {
+        transport: { send: (d: unknown) => sent.push(d) },
+        ready: () => ready,
+      } as unknown as Link,
+    };
+  };
+
+  it('flushes nothing into a link that is not OPEN, and keeps every message', () => {
+    const drops: unknown[] = [];
+    const queue = new SendQueue<string>({}, (data) => drops.push(data));
+    queue.offer('a', 'a', 0);
+    queue.offer('b', 'b', 0);
+    const closing = link(false);
+    queue.flush(closing.link, 1);
+    expect(closing.sent).toEqual([]);
+    expect(queue.values).toEqual(['a', 'b']);
+    const open = link(true);
+    queue.flush(open.link, 2);
+    expect(open.sent).toEqual(['a', 'b']);
+    expect(queue.values).toEqual([]);
+    expect(drops).toEqual([]);
+  });
+
+  it('a transport that throws on send keeps the message and those after it, in order', () => {
+    const queue = new SendQueue<string>({}, () => {});
+    queue.offer('a', 'a', 0);
+    queue.offer('b', 'b', 0);
+    let n = 0;
+    const flaky = {
+      transport: {
+        send: () => {
+          if (n++ === 0) throw new Error('buffer full');
+        },
+      },
+      ready: () => true,
+    } as unknown as Link;
+    queue.flush(flaky, 0);
+    expect(queue.values).toEqual(['a', 'b']);
+    queue.flush(flaky, 0);
+    expect(queue.values).toEqual([]);
+  });
+
+  it('take() empties it without a single drop report', () => {
+    const drops: unknown[] = [];
+    const queue = new SendQueue<string>({}, (data) => drops.push(data));
+    queue.offer('a', 'a', 0);
+    expect(queue.take()).toEqual(['a']);
+    expect(queue.values).toEqual([]);
+    queue.discard('closed');
+    expect(drops).toEqual([]);
   });
 });
