@@ -89,7 +89,6 @@ export default defineConfig({
             'test/support/**/*.test.ts',
             'test/docs/**/*.test.ts',
             'test/scripts/**/*.test.ts',
-            'test/package/**/*.test.ts',
             'test/runtimes/**/*.test.ts',
           ],
         },
@@ -104,10 +103,23 @@ export default defineConfig({
         },
       },
       {
+        // The package as users install it from source: packed from a copy of the repository,
+        // and installed from a git URL, into scratch projects (test/package). npm installs and
+        // builds for half a minute of CPU, which would crowd the timing-bounded suites running
+        // beside it, so it runs only when named: `npm run test:package`, its own step in .ci/run.
+        test: {
+          name: 'package',
+          environment: 'node',
+          include: asked('package') ? ['test/package/**/*.test.ts'] : [],
+          hookTimeout: 600_000,
+          testTimeout: 60_000,
+        },
+      },
+      {
         // The Next.js example, installed from the packed tarball, built and served for real, in
         // Chromium (test/examples/next-app.test.ts). It installs Next.js into a temp dir and
-        // takes a minute or two, so it runs only when named: `npm run test:next`, its own step in
-        // .ci/run. A plain `vitest run` finds no files here.
+        // builds an app for a minute or two, so it runs only when named: `npm run test:next`,
+        // its own step in .ci/run. A plain `vitest run` finds no files in these two projects.
         test: {
           name: 'next-app',
           environment: 'node',
