@@ -150,8 +150,10 @@ export default defineConfig({
         optimizeDeps: { include: ['react', 'react-dom/client', 'react/jsx-dev-runtime'] },
         test: {
           name: 'browser',
-          include: ['test/browser/**/*.test.tsx'],
+          include: ['test/browser/**/*.test.{ts,tsx}'],
           globalSetup: ['test/browser/global-setup.ts'],
+          // One file at a time: hooks.test.tsx restarts the shared chaos server.
+          fileParallelism: false,
           browser: chromium(),
         },
       },

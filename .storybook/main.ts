@@ -21,6 +21,8 @@ const config: StorybookConfig = {
   }),
   viteFinal: (config) =>
     mergeConfig(config, {
+      // The stories run the sources, as a development build: errors carry their full prose.
+      define: { __DEV__: 'true' },
       plugins: [react()],
       resolve: {
         // The stories import only the public entry points: every story is an API check.

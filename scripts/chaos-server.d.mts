@@ -15,7 +15,12 @@ export interface ChaosServer {
   readonly port: number;
   /** Counts for one room (URL path), or for all rooms. */
   stats(room?: string): ChaosStats;
-  /** Stops for good: every client terminated, the port released. */
+  /** The error of a restart that could not listen again, if there was one. */
+  readonly failure: Error | undefined;
+  /**
+   * Stops for good: every client terminated, the port released. Rejects with `failure`, if a
+   * restart could not listen again.
+   */
   close(): Promise<void>;
 }
 
@@ -25,6 +30,8 @@ export interface ChaosServerOptions {
   /** Default 0: an ephemeral port. */
   port?: number;
   log?: (line: string) => void;
+  /** A restart could not listen again (the port was taken meanwhile). Default: on stderr. */
+  onError?: (error: Error) => void;
 }
 
 export declare function startChaosServer(options?: ChaosServerOptions): Promise<ChaosServer>;

@@ -17,11 +17,24 @@ import { handleFrame, RESTART_CODE, roomOf } from './chaos-protocol.mjs';
 
 const CLOSE_GRACE = 1_000;
 
+/** The default for `onError`: on stderr, whatever `log` does. */
+const reportError = (error) => console.error(`[chaos] ${error.message}`);
+
 /**
  * Starts the server on `host` (default 127.0.0.1) and `port` (default 0: an ephemeral one).
  * Resolves once it listens.
+ *
+ * A restart that cannot listen again (another process took the port while it was down) leaves
+ * nothing serving, so it must not pass as a log line: `onError` hears it at once (default: on
+ * stderr), and `close()` rejects with it, so the test run or `npm start` that owns the server
+ * fails with the cause instead of with timeouts elsewhere.
  */
-export const startChaosServer = async ({ host = '127.0.0.1', port = 0, log = () => {} } = {}) => {
+export const startChaosServer = async ({
+  host = '127.0.0.1',
+  port = 0,
+  log = () => {},
+  onError = reportError,
+} = {}) => {
   const wss = new WebSocketServer({ noServer: true, clientTracking: false });
   /** @type {Map<import('ws').WebSocket, import('./chaos-protocol.mjs').ChaosPeer>} */
   const peers = new Map();
@@ -31,6 +44,8 @@ export const startChaosServer = async ({ host = '127.0.0.1', port = 0, log = () 
   let http;
   let restartTimer;
   let closed = false;
+  /** @type {Error | undefined} */
+  let failure;
 
   const hub = {
     *peers(room) {
@@ -45,7 +60,13 @@ export const startChaosServer = async ({ host = '127.0.0.1', port = 0, log = () 
         restartTimer = undefined;
         listen().then(
           () => log('restart: listening again'),
-          (error) => log(`restart: could not listen again: ${error.message}`),
+          (error) => {
+            failure ??= new Error(
+              `chaos server: could not listen again on ${host}:${port} after a restart (${error.code ?? error.message}); nothing is serving its URL any more`,
+              { cause: error },
+            );
+            onError(failure);
+          },
         );
       }, ms);
     },
@@ -135,16 +156,25 @@ export const startChaosServer = async ({ host = '127.0.0.1', port = 0, log = () 
     httpUrl: `http://${host}:${port}`,
     port,
     stats,
-    /** Stops for good: every client terminated, the port released. */
+    /** The restart failure `onError` heard, if any. */
+    get failure() {
+      return failure;
+    },
+    /**
+     * Stops for good: every client terminated, the port released. Rejects with the failure of
+     * a restart that could not listen again, if there was one.
+     */
     async close() {
-      if (closed) return;
-      closed = true;
-      clearTimeout(restartTimer);
-      const server = http;
-      unlisten();
-      for (const ws of peers.keys()) ws.terminate();
-      for (const socket of sockets) socket.destroy();
-      if (server) await new Promise((resolve) => server.close(() => resolve(undefined)));
+      if (!closed) {
+        closed = true;
+        clearTimeout(restartTimer);
+        const server = http;
+        unlisten();
+        for (const ws of peers.keys()) ws.terminate();
+        for (const socket of sockets) socket.destroy();
+        if (server) await new Promise((resolve) => server.close(() => resolve(undefined)));
+      }
+      if (failure) throw failure;
     },
   };
 };
@@ -153,6 +183,10 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const server = await startChaosServer({
     port: Number(process.argv[2] ?? 0),
     log: (line) => console.log(`[chaos] ${line}`),
+    onError: (error) => {
+      reportError(error);
+      process.exit(1);
+    },
   });
   console.log(`chaos server listening on ${server.url}`);
   const stop = () => server.close().then(() => process.exit(0));

@@ -21,7 +21,14 @@ const manifest = require.resolve('storybook/package.json');
 const bin = JSON.parse(readFileSync(manifest, 'utf8')).bin;
 const storybook = resolve(dirname(manifest), typeof bin === 'string' ? bin : bin.storybook);
 
-const server = await startChaosServer({ log: (line) => console.log(`[chaos] ${line}`) });
+const server = await startChaosServer({
+  log: (line) => console.log(`[chaos] ${line}`),
+  // Nothing serves the stories' URL any more: stop loudly rather than demo a dead server.
+  onError: (error) => {
+    console.error(`[chaos] ${error.message}`);
+    stop(1);
+  },
+});
 console.log(`[chaos] listening on ${server.url} (passed to Storybook as STORYBOOK_CHAOS_URL)`);
 
 const child = spawn(
@@ -48,8 +55,12 @@ const stop = async (code) => {
   if (stopping) return;
   stopping = true;
   if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-  await server.close();
-  process.exit(code);
+  // A restart failure was reported as it happened; here it only decides the exit code.
+  const closed = await server.close().then(
+    () => true,
+    () => false,
+  );
+  process.exit(closed ? code : code || 1);
 };
 
 child.on('exit', (code, signal) => {

@@ -18,3 +18,17 @@ export const json = <In = unknown, Out = unknown>(): Codec<In, Out> => ({
       typeof data === 'string' ? data : new TextDecoder().decode(data as ArrayBuffer),
     ) as In,
 });
+
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+
+/**
+ * The `codec` option's type. A socket whose messages stay raw frames (`Data` both ways, the
+ * default) takes no codec: one would decode into values its types still call frames, and a
+ * typed `send(object)` would not compile. The type says what to write instead.
+ */
+export type CodecOption<In, Out> =
+  Same<In, Data> extends true
+    ? Same<Out, Data> extends true
+      ? 'A codec needs message types: json<In, Out>(), and in React createWebSocketContext<In, Out>()'
+      : Codec<In, Out>
+    : Codec<In, Out>;

@@ -8,7 +8,7 @@ export {
   type LinearBackoffOptions,
   withJitter,
 } from './backoff';
-export { type Codec, json } from './codec';
+export { type Codec, type CodecOption, json } from './codec';
 export { Connection } from './connection';
 export { browserEnvironment, type Environment, type EnvironmentSignal } from './environment';
 export {

@@ -279,10 +279,10 @@ export const reduce = (model: Model, event: Event, config: Config, facts: Facts)
     told = state;
     set({ state, ...(state instanceof Disconnected ? { lastClose: state } : {}) });
   };
+  /** Enters `phase`: a timer lives as long as the phases that own it (dialing → gating keeps the connect timeout). */
   const go = (phase: Phase, patch: Partial<Model> = {}) => {
-    const keep = attempting(next.phase) && attempting(phase) ? ['attempt'] : [];
     for (const timer of OWNS[next.phase]) {
-      if (!keep.includes(timer)) effects.push({ type: 'disarm', timer });
+      if (!OWNS[phase].includes(timer)) effects.push({ type: 'disarm', timer });
     }
     set({ phase, pending: undefined, ...patch });
   };

@@ -1,5 +1,5 @@
 import type { Backoff } from './backoff';
-import type { Codec } from './codec';
+import type { Codec, CodecOption } from './codec';
 import { Connection } from './connection';
 import { browserEnvironment, type Environment, type EnvironmentSignal } from './environment';
 import {
@@ -26,6 +26,7 @@ import { type DropReason, type QueueOptions, SendQueue } from './send-queue';
 import { type ConnectionState, isOpen } from './states';
 import { Emitter, type Store, type Subscribable, ValueStore } from './subscribable';
 import {
+  byteLength,
   connect,
   type Data,
   type Link,
@@ -69,7 +70,8 @@ export interface WebSocketOptions<In = Data, Out = Data> {
   minUptime?: number | undefined;
   /** Network and machine signals. Default: the browser's, where there is one; `null` for none. */
   environment?: Environment | null | undefined;
-  codec?: Codec<In, Out> | undefined;
+  /** Turns frames into typed messages and back; `json<In, Out>()` is built in. */
+  codec?: CodecOption<In, Out> | undefined;
   /** Non-fatal problems, such as a frame the codec cannot decode. Default `console.error`. */
   onError?: ((error: unknown) => void) | undefined;
 }
@@ -276,7 +278,7 @@ export class WebSocket<In = Data, Out = Data> implements WebSocketLike<In, Out> 
           : `code ${String(code)}`,
       );
     }
-    if (reason !== undefined && new TextEncoder().encode(reason).length > 123) {
+    if (reason !== undefined && byteLength(reason) > 123) {
       throw new InvalidCloseError(
         __DEV__ ? 'The close reason is longer than 123 UTF-8 bytes; shorten it.' : 'reason',
       );
@@ -537,7 +539,7 @@ export class WebSocket<In = Data, Out = Data> implements WebSocketLike<In, Out> 
   #receive(data: unknown): void {
     this.#heartbeat.heard(this.#scheduler.now());
     if (this.#heartbeat.isPong(data)) return;
-    const codec = this.#options.codec;
+    const codec = this.#options.codec as Codec<In, Out> | undefined;
     let value = data as In;
     if (codec) {
       try {
@@ -581,7 +583,7 @@ export class WebSocket<In = Data, Out = Data> implements WebSocketLike<In, Out> 
   };
 
   #encode(data: Out): Data {
-    const codec = this.#options.codec;
+    const codec = this.#options.codec as Codec<In, Out> | undefined;
     return codec ? codec.encode(data) : (data as Data);
   }
 }

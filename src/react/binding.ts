@@ -22,7 +22,9 @@ export const useHandle = <In, Out>(
   const handle = useContext(Context);
   if (!handle) {
     throw new MissingProviderError(
-      `${hook} must be used inside <${name}>: wrap this component in <${name} url="wss://…">.`,
+      __DEV__
+        ? `${hook} must be used inside <${name}>: wrap this component in <${name} url="wss://…">.`
+        : `${hook} <${name}>`,
     );
   }
   return handle;

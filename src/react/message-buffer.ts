@@ -1,18 +1,39 @@
-const EMPTY: readonly never[] = Object.freeze([]);
-
-/** Calls `flush` with a timestamp on the next frame (or after `delay` where there are no frames). */
-type Schedule = (flush: (now: number) => void, delay: number) => () => void;
-
-// A frame where the platform has them; where it has none (workers, Node, tests) a timer does the
-// waiting, since polling tasks until the throttle has passed would spin.
-const schedule: Schedule = (flush, delay) => {
-  if (typeof requestAnimationFrame === 'function') {
-    const id = requestAnimationFrame(flush);
-    return () => cancelAnimationFrame(id);
-  }
-  const id = setTimeout(() => flush(performance.now()), delay);
-  return () => clearTimeout(id);
+/**
+ * Calls `flush` with a timestamp on the first frame at least `delay` ms from now. Waiting out a
+ * delay with a timer rather than frame after frame keeps a throttled stream from requesting a
+ * frame it does not use; where there are no frames (workers, Node) the timer alone does it.
+ */
+export const frameAfter = (flush: (now: number) => void, delay: number): (() => void) => {
+  const frames = typeof requestAnimationFrame === 'function';
+  let frame: number | undefined;
+  const onFrame = () => {
+    frame = requestAnimationFrame(flush);
+  };
+  const timer =
+    delay > 0 || !frames
+      ? setTimeout(() => (frames ? onFrame() : flush(performance.now())), delay)
+      : undefined;
+  if (timer === undefined) onFrame();
+  return () => {
+    clearTimeout(timer);
+    if (frame !== undefined) cancelAnimationFrame(frame);
+  };
 };
+
+/** The messages `useMessages` renders: oldest first, with the position of the first one. */
+export type MessageList<T> = readonly T[] & {
+  /**
+   * How many messages this component saw before `[0]` (evicted by `limit`, or filtered out
+   * never count): `key={messages.firstIndex + i}` stays with its message when older ones go.
+   */
+  readonly firstIndex: number;
+};
+
+// Not enumerable: the list still compares, spreads and serialises as the plain array it is.
+const list = <T>(items: T[], firstIndex: number): MessageList<T> =>
+  Object.freeze(
+    Object.defineProperty(items, 'firstIndex', { value: firstIndex }),
+  ) as MessageList<T>;
 
 export interface MessageBufferOptions<T> {
   /** Most messages kept, newest last; older ones are evicted. Default 100. */
@@ -28,7 +49,7 @@ export interface MessageBufferOptions<T> {
 }
 
 /**
- * The store behind `useMessages`: collects every message, and publishes a new immutable array on
+ * The store behind `useMessages`: collects every message, and publishes a new immutable list on
  * the next frame, but not sooner than `throttle` after the previous publication. So renders are
  * bounded by frames, not messages: a burst costs at most one render per frame that passes while
  * it arrives, plus one (a browser delivers a large burst over many tasks and frames; only a
@@ -37,58 +58,67 @@ export interface MessageBufferOptions<T> {
  * its identity.
  */
 export class MessageBuffer<T> {
-  options: MessageBufferOptions<T> = {};
-  private items: readonly T[] = EMPTY;
-  private pending: T[] = [];
-  private published = Number.NEGATIVE_INFINITY;
-  private cancel: (() => void) | undefined;
-  private listener: (() => void) | undefined;
+  #options: MessageBufferOptions<T> = {};
+  #items: MessageList<T> = list([], 0);
+  #pending: T[] = [];
+  /** Messages accepted so far (by the filter): the index the next one gets. */
+  #count = 0;
+  #published = Number.NEGATIVE_INFINITY;
+  #cancel: (() => void) | undefined;
+  #listener: (() => void) | undefined;
 
-  snapshot = (): readonly T[] => this.items;
+  /** Applied on commit: a render that React throws away leaves the options as they were. */
+  configure(options: MessageBufferOptions<T>): void {
+    this.#options = options;
+  }
+
+  snapshot = (): MessageList<T> => this.#items;
 
   push = (message: T): void => {
-    const { limit = 100, filter } = this.options;
+    const { limit = 100, filter } = this.#options;
     if (filter && !filter(message)) return;
-    this.pending.push(message);
+    this.#count++;
+    this.#pending.push(message);
     // A hidden tab gets no frames: keep only what the next publication could show.
-    if (this.pending.length > 2 * limit) this.pending.splice(0, this.pending.length - limit);
-    this.wake();
+    if (this.#pending.length > 2 * limit) this.#pending.splice(0, this.#pending.length - limit);
+    this.#wake();
   };
 
   /** Connects the store to a source; returns the disconnect `useSyncExternalStore` expects. */
   listen(source: (push: (message: T) => void) => () => void, listener: () => void): () => void {
-    this.listener = listener;
+    this.#listener = listener;
     const stop = source(this.push);
     // Messages held back by a disconnect (a new socket, StrictMode's re-subscribe) still show.
-    if (this.pending.length) this.wake();
+    if (this.#pending.length) this.#wake();
     return () => {
       stop();
-      this.cancel?.();
-      this.cancel = undefined;
-      this.listener = undefined;
+      this.#cancel?.();
+      this.#cancel = undefined;
+      this.#listener = undefined;
     };
   }
 
-  private wait(now: number): number {
-    return this.published + (this.options.throttle ?? 30) - now;
+  #wait(now: number): number {
+    return this.#published + (this.#options.throttle ?? 30) - now;
   }
 
-  private wake(): void {
-    this.cancel ??= schedule(this.flush, Math.max(0, this.wait(performance.now())));
+  #wake(): void {
+    this.#cancel ??= frameAfter(this.#flush, Math.max(0, this.#wait(performance.now())));
   }
 
-  private readonly flush = (now: number): void => {
-    this.cancel = undefined;
-    const wait = this.wait(now);
+  readonly #flush = (now: number): void => {
+    this.#cancel = undefined;
+    const wait = this.#wait(now);
     if (wait > 0) {
-      this.cancel = schedule(this.flush, wait);
+      this.#cancel = frameAfter(this.#flush, wait);
       return;
     }
-    this.published = now;
-    const { limit = 100 } = this.options;
-    const next = [...this.items, ...this.pending];
-    this.pending = [];
-    this.items = Object.freeze(next.length > limit ? next.slice(next.length - limit) : next);
-    this.listener?.();
+    this.#published = now;
+    const { limit = 100 } = this.#options;
+    const next = [...this.#items, ...this.#pending];
+    this.#pending = [];
+    const kept = next.length > limit ? next.slice(next.length - limit) : next;
+    this.#items = list(kept, this.#count - kept.length);
+    this.#listener?.();
   };
 }

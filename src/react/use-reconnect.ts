@@ -5,6 +5,8 @@ export const useReconnectOf = <In, Out>(binding: Binding<In, Out>): (() => void)
   const current = useLatestHandle(binding, 'useReconnect');
   return useCallback(() => {
     const handle = current.current;
-    if (!handle.renew()) handle.get().reconnect();
+    // An owned socket that ended is renewed; a borrowed one that ended throws SocketEndedError
+    // (its owner must make a new one); a released handle has none, and nothing happens.
+    if (!handle.renew()) handle.demand()?.reconnect();
   }, [current]);
 };

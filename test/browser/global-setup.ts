@@ -16,7 +16,14 @@ declare module 'vitest' {
  * Storybook projects each get their own server.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  const server = await startChaosServer();
+  const server = await startChaosServer({
+    // A restart that could not listen again leaves this project's tests talking to nothing.
+    // Vitest only logs a failed teardown, so the run is failed here, with the cause on stderr.
+    onError: (error) => {
+      console.error(`[chaos] ${error.message}`);
+      process.exitCode = 1;
+    },
+  });
   project.provide('chaosUrl', server.url);
   project.provide('chaosHttpUrl', server.httpUrl);
   return () => server.close();

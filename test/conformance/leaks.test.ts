@@ -11,12 +11,12 @@ import {
   Disconnected,
   Reconnecting,
 } from '../../src/core';
-import { deadUrl, type HungServer, hungServer } from '../support/server';
+import { type HungServer, hungServer } from '../support/server';
 import { collect, harness, record } from '../support/sockets';
 import { countingScheduler } from '../support/timers';
 import { within } from '../support/wait';
 
-const { socket: open, server: serve } = harness();
+const { socket: open, server: serve, refused } = harness();
 const hung: HungServer[] = [];
 const hang = async (): Promise<HungServer> => {
   const server = await hungServer();
@@ -140,7 +140,7 @@ describe('leaks', () => {
     const random = vi.spyOn(Math, 'random').mockReturnValue(0.5);
     const next = vi.spyOn(BinaryExponentialBackoff.prototype, 'next');
     try {
-      const url = await deadUrl();
+      const url = await refused();
       const a = countingScheduler();
       open(url, { scheduler: a });
       await a.when(() => waits(a.delays).length >= 2, 2000, 'two waits of the first socket');

@@ -1,6 +1,6 @@
 // Seed: test/src/web_socket_test.dart (v0.2.1), against a real `ws` server on 127.0.0.1.
-// The seed's fixed `ws://localhost:8080` becomes `deadUrl()` (a port certainly closed) or a
-// server on an ephemeral port; tests 23/24 restart that server on the same port.
+// The seed's fixed `ws://localhost:8080` becomes `refused()` (a loopback port held closed for
+// the whole test) or a server on an ephemeral port; tests 23/24 restart that server on the same port.
 // States are delivered synchronously here, so `record()` right after construction sees
 // everything from `Connecting` on, like the seed's early listener.
 import { describe, expect, it, vi } from 'vitest';
@@ -16,13 +16,12 @@ import {
   Reconnecting,
   type WebSocket,
 } from '../../src/core';
-import { deadUrl } from '../support/server';
 import { collect, harness, record } from '../support/sockets';
 import { sleep, within } from '../support/wait';
 
 const closeCode = 4200;
 const closeReason = '__reason__';
-const { socket: open, server: serve } = harness();
+const { socket: open, server: serve, refused } = harness();
 
 const connected = (socket: WebSocket) =>
   within(
@@ -81,7 +80,7 @@ describe('WebSocket', () => {
   describe('protocol', () => {
     it('is empty when client is disconnected', async () => {
       // The seed never closes this socket; the harness closes it after the test.
-      const socket = open(await deadUrl());
+      const socket = open(await refused());
       expect(socket.protocol).toBe('');
     });
 
@@ -111,13 +110,13 @@ describe('WebSocket', () => {
   describe('connection', () => {
     it('emits [connecting, disconnected, reconnecting] when not able to establish a connection', async () => {
       // Default backoff (jittered here, §4): only its first, immediate retry matters.
-      const socket = open(await deadUrl());
+      const socket = open(await refused());
       await refusedThenReconnecting(socket);
     });
 
     it('emits [connecting, disconnected, reconnecting] when not able to establish a connection with retry', async () => {
       const { backoff, calledOnce } = mockBackoff(0);
-      const socket = open(await deadUrl(), { backoff });
+      const socket = open(await refused(), { backoff });
       const states = await refusedThenReconnecting(socket);
       await within(calledOnce, 2000, 'backoff.next()');
       // Failed retries emit nothing: still one Reconnecting.
@@ -127,7 +126,7 @@ describe('WebSocket', () => {
 
     it('emits [connecting, disconnected] when not able to establish a connection due to timeout', async () => {
       const { backoff } = mockBackoff(0);
-      const socket = open(await deadUrl(), { backoff, timeout: 0 });
+      const socket = open(await refused(), { backoff, timeout: 0 });
       // `collect` ends when the connection stream completes: the seed's `emitsDone`.
       const states = await collect(socket.connection);
       const timedOut = new Disconnected({ code: 1006, reason: 'connection timeout' });
@@ -139,7 +138,7 @@ describe('WebSocket', () => {
 
     it('emits [connecting, disconnected, reconnecting, disconnected] when not able to establish a connection due to timeout with retry', async () => {
       const { backoff } = mockBackoff(50);
-      const socket = open(await deadUrl(), { backoff, timeout: 50 });
+      const socket = open(await refused(), { backoff, timeout: 50 });
       const states = await collect(socket.connection);
       const timedOut = new Disconnected({ code: 1006, reason: 'connection timeout' });
       expect(states).toStrictEqual([
@@ -234,7 +233,7 @@ describe('WebSocket', () => {
 
   describe('messages', () => {
     it('emits nothing when connection is closed', async () => {
-      const socket = open(await deadUrl(), { backoff: new ConstantBackoff(0) });
+      const socket = open(await refused(), { backoff: new ConstantBackoff(0) });
       const messages: unknown[] = [];
       socket.messages.subscribe((message) => messages.push(message));
       // The seed asserts that nothing arrives: there is no event to await, so it sleeps
@@ -292,7 +291,7 @@ describe('WebSocket', () => {
 
   describe('send', () => {
     it('does nothing when connection is closed', async () => {
-      const socket = open(await deadUrl(), { backoff: new ConstantBackoff(0) });
+      const socket = open(await refused(), { backoff: new ConstantBackoff(0) });
       // The seed's send returns void and silently drops; ours never throws for state reasons
       // and returns a boolean: true here, because the default send queue holds the message.
       let sent: boolean | undefined;
@@ -321,7 +320,7 @@ describe('WebSocket', () => {
 
   describe('close', () => {
     it('does nothing when connection is closed', async () => {
-      const socket = open(await deadUrl());
+      const socket = open(await refused());
       await refusedThenReconnecting(socket);
 
       expect(() => socket.close()).not.toThrow();
@@ -331,7 +330,7 @@ describe('WebSocket', () => {
     });
 
     it('does nothing when called in rapid succession', async () => {
-      const socket = open(await deadUrl());
+      const socket = open(await refused());
       const states = record(socket);
       await reconnecting(socket);
       expect(socket.connection.state).toStrictEqual(new Reconnecting());

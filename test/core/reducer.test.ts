@@ -92,7 +92,7 @@ describe('reduce', () => {
     const step = last(run([{ type: 'start' }, opened]));
     expect(step.state).toBe(CONNECTED);
     expect(step.model).toMatchObject({ phase: 'open', protocol: 'v1' });
-    expect(types(step.effects)).toEqual(['disarm', 'disarm', 'ready']);
+    expect(step.effects).toEqual([{ type: 'disarm', timer: 'attempt' }, { type: 'ready' }]);
   });
 
   it('with onOpen, an open transport is gated first; a gate that ends on a CLOSING transport opens nothing', () => {
@@ -227,11 +227,8 @@ describe('reduce', () => {
       { type: 'dial', attempt: 3 },
     ]);
     const gating = run([{ type: 'start' }, opened], { gated: true });
-    // dialing → gating keeps the connect timeout: it bounds the gate too.
-    expect(last(gating).effects).toEqual([
-      { type: 'disarm', timer: 'error' },
-      { type: 'gate', attempt: 1 },
-    ]);
+    // dialing → gating keeps the connect timeout (it bounds the gate too) and an error's grace.
+    expect(last(gating).effects).toEqual([{ type: 'gate', attempt: 1 }]);
   });
 
   it('heartbeat: a quiet link is probed; a probe without an answer is a loss', () => {
@@ -247,9 +244,9 @@ describe('reduce', () => {
       { idle: 300, answered: false, now: 1000 },
     );
     expect(steps[1]?.effects).toContainEqual({ type: 'arm', timer: 'heartbeat', delay: 300 });
+    // open → probing: the heartbeat's timer goes, an error's grace (the link's) stays.
     expect(steps[2]?.effects).toEqual([
       { type: 'disarm', timer: 'heartbeat' },
-      { type: 'disarm', timer: 'error' },
       { type: 'probe' },
       { type: 'arm', timer: 'probe', delay: 200 },
     ]);
@@ -337,5 +334,26 @@ describe('reduce', () => {
     }
     expect(closedEnd.model.state).toBeInstanceOf(Disconnected);
     expect(CONNECTING.type).toBe('connecting');
+  });
+
+  it("an error's grace survives the heartbeat's own steps (open ↔ probing): the link still ends", () => {
+    const steps = run(
+      [
+        { type: 'start' },
+        { ...opened, beats: true },
+        { type: 'errored', attempt: 1, error: 'e', readyState: 1 }, // undici, open
+        { type: 'timer', timer: 'heartbeat' }, // the heartbeat probes meanwhile
+      ],
+      { interval: 300 },
+      { idle: 300 },
+    );
+    expect(last(steps).effects).not.toContainEqual({ type: 'disarm', timer: 'error' });
+    const lost = reduce(
+      last(steps).model,
+      { type: 'timer', timer: 'error' },
+      { ...config, interval: 300 },
+      facts,
+    );
+    expect(lost.state).toEqual(new Disconnected({ code: 1006, reason: '' }));
   });
 });

@@ -69,6 +69,8 @@ describe('server closes with a code', () => {
         expect(socket.connection.state.type).toBe('disconnected');
         expect(socket.send('late')).toBe(false);
         expect(() => socket.reconnect()).toThrow(SocketEndedError);
+        // An ended socket has nothing left to emit, so there is no event to await for "no
+        // attempt": a bounded wait of three backoff delays, then the count.
         await sleep(BACKOFF * 3);
         expect(server.totalConnections).toBe(1);
         expect(backoff.delays).toEqual([]);

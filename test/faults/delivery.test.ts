@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ConstantBackoff, type WebSocket } from '../../src/core';
 import type { ServerSocket } from '../support/server';
-import { sleep, until, within } from '../support/wait';
-import { fixture, lostAndBack, recorder, SLACK } from './fixture';
+import { within } from '../support/wait';
+import { fixture, lostAndBack, recorder, SLACK, trace } from './fixture';
 
 const f = fixture();
 
@@ -56,7 +56,7 @@ describe('onOpen gate across a real outage', () => {
     expect(socket.send('m1')).toBe(true);
     expect(socket.send('m2')).toBe(true);
     await rec.reach('connected', 2000);
-    await until(() => perConnection[0]?.length === 3, SLACK, 'the first flush');
+    await server.when(() => perConnection[0]?.length === 3, SLACK, 'the first flush');
     expect(perConnection[0]).toEqual(['auth:1', 'm1', 'm2']);
 
     proxy.cut('fin');
@@ -64,12 +64,12 @@ describe('onOpen gate across a real outage', () => {
     expect(socket.send('m3')).toBe(true);
     expect(socket.send('m4')).toBe(true);
     await rec.reach('reconnected', 2000);
-    await until(() => perConnection[2]?.length === 3, SLACK, 'the second flush');
+    await server.when(() => perConnection[2]?.length === 3, SLACK, 'the second flush');
     // Connection 2: auth refused, nothing flushed there; connection 3: auth, then the queue.
     expect(perConnection[1]).toEqual(['auth:2']);
     expect(perConnection[2]).toEqual(['auth:3', 'm3', 'm4']);
     expect(socket.send('m5')).toBe(true);
-    await until(() => perConnection[2]?.length === 4, SLACK, 'a direct send');
+    await server.when(() => perConnection[2]?.length === 4, SLACK, 'a direct send');
     expect(perConnection[2]?.[3]).toBe('m5');
     expect(perConnection).toHaveLength(3);
     expect(rec.labels()).toEqual(lostAndBack());
@@ -88,7 +88,9 @@ describe('send queue across a real outage', () => {
     });
     const proxy = await f.proxy(server);
     const dropped: string[] = [];
+    const t = trace();
     const socket = f.socket<string, string>(proxy.url, {
+      WebSocket: t.WebSocket,
       backoff: new ConstantBackoff(50),
       queue: { maxMessages: 5 },
       onDrop: (m) => dropped.push(m),
@@ -96,7 +98,7 @@ describe('send queue across a real outage', () => {
     const rec = recorder(socket);
     await rec.reach('connected', 2000);
     expect(socket.send('before')).toBe(true);
-    await until(() => perConnection[0]?.length === 1, SLACK, 'the direct send');
+    await server.when(() => perConnection[0]?.length === 1, SLACK, 'the direct send');
 
     await proxy.refuse('close');
     proxy.cut('rst');
@@ -104,14 +106,21 @@ describe('send queue across a real outage', () => {
     const accepted = Array.from({ length: 7 }, (_, i) => socket.send(`q${i + 1}`));
     expect(accepted).toEqual([true, true, true, true, true, false, false]);
     expect(socket.queued).toEqual(['q1', 'q2', 'q3', 'q4', 'q5']);
-    await sleep(300); // a real outage: attempts are refused meanwhile
+    // A real outage: attempts are refused meanwhile (three of them), and the queue waits.
+    await t.when(() => t.transports.length >= 1 + 3, 3 * 50 + 2 * SLACK, 'three refused retries');
+    await t.when(
+      () => t.transports.slice(1, 4).every((x) => x.closedAt !== undefined),
+      SLACK,
+      'the three retries to be refused',
+    );
+    expect(t.transports.slice(1, 4).every((x) => x.openedAt === undefined)).toBe(true);
     expect(socket.connection.state.type).toBe('reconnecting');
     expect(socket.queued).toHaveLength(5);
 
     await proxy.refuse('none');
     await rec.reach('reconnected', 50 + 2 * SLACK);
     expect(socket.send('after')).toBe(true);
-    await until(() => perConnection[1]?.length === 6, SLACK, 'the flush');
+    await server.when(() => perConnection[1]?.length === 6, SLACK, 'the flush');
     expect(perConnection).toEqual([['before'], ['q1', 'q2', 'q3', 'q4', 'q5', 'after']]);
     expect(socket.queued).toEqual([]);
     expect(dropped).toEqual([]);
@@ -129,7 +138,9 @@ describe('send queue across a real outage', () => {
     });
     expect(socket.send('a')).toBe(true);
     expect(socket.send('b')).toBe(true);
-    await sleep(100);
+    // Attempts reset by the proxy (two), the messages still waiting in the queue.
+    await proxy.when(() => proxy.total >= 2, 50 + 2 * SLACK, 'two reset attempts');
+    expect(socket.queued).toEqual(['a', 'b']);
     socket.close();
     expect(dropped).toEqual([
       ['a', 'closed'],

@@ -12,6 +12,7 @@ import type {
   ConnectionState,
   Data,
   Scheduler,
+  Subscribable,
   UrlSource,
   WebSocket,
   WebSocketImplementation,
@@ -68,6 +69,8 @@ export interface Recorder {
    * one ever), waiting for it if need be (bounded).
    */
   reach(type: ConnectionState['type'], ms: number, from?: number): Promise<Step>;
+  /** Resolves once `condition` holds, re-checked on every recorded step; bounded. */
+  when(condition: () => boolean, ms: number, what: string): Promise<void>;
 }
 
 /** Records every state the socket passes through, with the time each was heard. */
@@ -92,6 +95,7 @@ export const recorder = (socket: { readonly connection: Connection }): Recorder 
       await changes.when(() => find(type, from) !== undefined, ms, `state ${type}`);
       return find(type, from) as Step;
     },
+    when: (condition, ms, what) => changes.when(condition, ms, what),
   };
 };
 
@@ -102,6 +106,8 @@ export interface TracedTransport {
   openedAt?: number;
   /** When its own 'close' event fired. */
   closedAt?: number;
+  /** When each protocol pong (the answer to a heartbeat probe) arrived. */
+  readonly pongs: number[];
   /** Every string frame the socket handed it, in order. */
   readonly sent: string[];
   readonly ws: WS;
@@ -113,27 +119,43 @@ export interface Trace {
   readonly transports: TracedTransport[];
   /** Construction times: one per connect attempt that got as far as dialing. */
   attempts(): number[];
+  /**
+   * Resolves once `condition` holds, re-checked whenever a transport is made, opens, closes or
+   * receives a pong; bounded like `within`.
+   */
+  when(condition: () => boolean, ms: number, what: string): Promise<void>;
 }
 
 /** A `ws` client class that records every instance: when it was made, opened, closed, fed. */
 export const trace = (): Trace => {
   const transports: TracedTransport[] = [];
+  const changes = new Changes();
   class Traced extends WS {
     constructor(address: string | URL, protocols?: string | string[], options?: WS.ClientOptions) {
       super(address, protocols, options);
       const record: TracedTransport = {
         index: transports.length,
         createdAt: now(),
+        pongs: [],
         sent: [],
         ws: this,
       };
       transports.push(record);
       this.on('open', () => {
         record.openedAt = now();
+        changes.notify();
       });
       this.on('close', () => {
         record.closedAt = now();
+        changes.notify();
       });
+      this.on('pong', () => {
+        record.pongs.push(now());
+        // After the socket's own listener (added first): it has seen this pong by now.
+        queueMicrotask(() => changes.notify());
+      });
+      // After construction returns, so a waiter sees this transport in the socket's hands.
+      queueMicrotask(() => changes.notify());
       const send = this.send.bind(this) as (data: unknown) => void;
       this.send = ((data: unknown) => {
         send(data);
@@ -145,7 +167,26 @@ export const trace = (): Trace => {
     WebSocket: Traced,
     transports,
     attempts: () => transports.map((t) => t.createdAt),
+    when: (condition, ms, what) => changes.when(condition, ms, what),
   };
+};
+
+export interface Inbox<T> {
+  /** Every message the socket delivered, in order. */
+  readonly values: T[];
+  /** Resolves once `condition` holds, re-checked on every message; bounded like `within`. */
+  when(condition: () => boolean, ms: number, what: string): Promise<void>;
+}
+
+/** Records the messages a socket delivers, so tests await them instead of polling. */
+export const inbox = <T>(socket: { readonly messages: Subscribable<T> }): Inbox<T> => {
+  const values: T[] = [];
+  const changes = new Changes();
+  socket.messages.subscribe((message) => {
+    values.push(message);
+    changes.notify();
+  });
+  return { values, when: (condition, ms, what) => changes.when(condition, ms, what) };
 };
 
 export interface LoggedBackoff extends Backoff {
@@ -154,6 +195,8 @@ export interface LoggedBackoff extends Backoff {
   /** When each `next()` was called. */
   readonly calledAt: number[];
   readonly resets: number;
+  /** Resolves once `condition` holds, re-checked on every `next()` and `reset()`. */
+  when(condition: () => boolean, ms: number, what: string): Promise<void>;
 }
 
 /** Wraps a backoff to log what it hands out. */
@@ -161,22 +204,27 @@ export const logged = (inner: Backoff): LoggedBackoff => {
   const delays: number[] = [];
   const calledAt: number[] = [];
   let resets = 0;
+  const changes = new Changes();
   return {
     next() {
       const delay = inner.next();
       delays.push(delay);
       calledAt.push(now());
+      // After the socket has armed the wait: a waiter resumes with the delay in force.
+      queueMicrotask(() => changes.notify());
       return delay;
     },
     reset() {
       resets++;
       inner.reset();
+      queueMicrotask(() => changes.notify());
     },
     delays,
     calledAt,
     get resets() {
       return resets;
     },
+    when: (condition, ms, what) => changes.when(condition, ms, what),
   };
 };
 

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LinearBackoff } from '../../src/core';
 import type { ServerSocket } from '../support/server';
-import { until } from '../support/wait';
 import { fixture, logged, now, recorder, SLACK, trace } from './fixture';
 
 const f = fixture();
@@ -9,8 +8,11 @@ const FLAPS = 100;
 /** LinearBackoff(1, +1): the delays sum to 1 + 2 + … + 100 = 5050 ms. */
 const DELAYS = Array.from({ length: FLAPS }, (_, i) => i + 1);
 const TOTAL_DELAY = DELAYS.reduce((a, b) => a + b, 0);
-/** Per flap: a handshake and a close handshake on loopback, generously. */
-const PER_FLAP = 30;
+/**
+ * Per flap, for the bound on the whole test only: a handshake and a close handshake on
+ * loopback, very generously (on a loaded machine they are the part that stretches).
+ */
+const PER_FLAP = 100;
 
 describe('flapping server (fault row 18)', () => {
   it(`accepts then closes at once, ${FLAPS} times: the delay keeps growing (minUptime), no tight loop, bounded time`, async () => {
@@ -34,16 +36,12 @@ describe('flapping server (fault row 18)', () => {
     });
     const rec = recorder(socket);
     const reconnects = () => rec.steps.filter((s) => s.type === 'reconnected').length;
-    await until(
+    await rec.when(
       () => reconnects() === FLAPS,
       TOTAL_DELAY + FLAPS * PER_FLAP + 2 * SLACK,
       `${FLAPS} reconnects`,
     );
     const elapsed = now() - startedAt;
-    console.log(
-      `flapping: ${FLAPS} accept-then-close cycles in ${elapsed.toFixed(0)} ms (delays sum ${TOTAL_DELAY} ms)`,
-    );
-
     const flap = ['disconnected(1001 flap)', 'reconnecting', 'reconnected'];
     expect(rec.labels()).toEqual([
       'connecting',
@@ -56,12 +54,26 @@ describe('flapping server (fault row 18)', () => {
     // One attempt per flap, plus the first: no extra dialing.
     const attempts = t.attempts();
     expect(attempts).toHaveLength(FLAPS + 1);
-    for (let i = 1; i < attempts.length; i++) {
-      const gap = (attempts[i] as number) - (attempts[i - 1] as number);
-      expect(gap).toBeGreaterThanOrEqual((DELAYS[i - 1] as number) - 1);
-    }
     expect(elapsed).toBeGreaterThanOrEqual(TOTAL_DELAY - FLAPS);
-    expect(elapsed).toBeLessThan(TOTAL_DELAY + FLAPS * PER_FLAP + SLACK);
+    // The wait of each flap: from the close of one connection to the next attempt. It is the
+    // backoff's delay (never less) plus a timer's lateness, and nothing else: handshakes, the
+    // part a loaded machine stretches most, are not in it. Summed, the lateness may reach half
+    // the delays (25 ms a timer; 7 ms was seen with the whole suite running): a doubled delay,
+    // or any extra wait over 25 ms a flap, still fails.
+    const waits = t.transports.slice(1).map((next, i) => {
+      const closedAt = t.transports[i]?.closedAt;
+      if (closedAt === undefined) throw new Error(`connection ${i} never closed`);
+      return next.createdAt - closedAt;
+    });
+    waits.forEach((wait, i) => {
+      // 1 ms for timer rounding: Node may fire a timer up to 1 ms "early" by performance.now().
+      expect(wait).toBeGreaterThanOrEqual((DELAYS[i] as number) - 1);
+    });
+    const waited = waits.reduce((a, b) => a + b, 0);
+    console.log(
+      `flapping: ${FLAPS} accept-then-close cycles in ${elapsed.toFixed(0)} ms, waits ${waited.toFixed(0)} ms (delays sum ${TOTAL_DELAY} ms)`,
+    );
+    expect(waited).toBeLessThan(TOTAL_DELAY * 1.5);
     // The last connection stays up.
     expect(server.connections).toHaveLength(1);
     expect(server.totalConnections).toBe(FLAPS + 1);

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConstantBackoff, SocketEndedError, type UrlSource } from '../../src/core';
-import { sleep, until } from '../support/wait';
+import { sleep } from '../support/wait';
 import { fixture, logged, lostAndBack, now, recorder, SLACK, trace } from './fixture';
 
 const f = fixture();
@@ -20,7 +20,9 @@ describe('retry now', () => {
     proxy.cut('fin');
     await rec.reach('reconnecting', SLACK);
     // A connection shorter than minUptime: the 10 s wait is running.
-    await until(() => backoff.delays.length === 1, SLACK, 'the backoff wait');
+    await backoff.when(() => backoff.delays.length === 1, SLACK, 'the backoff wait');
+    // No attempt during the wait: an attempt never made has no event to await, so a bounded
+    // wait (far inside the 10 s), then the count.
     await sleep(200);
     expect(proxy.total).toBe(1);
 
@@ -45,6 +47,8 @@ describe('retry now', () => {
     await proxy.when(() => proxy.total === 1, SLACK, 'the attempt');
     socket.reconnect();
     socket.reconnect();
+    // A second attempt would be a second accept at the proxy; one never made has no event to
+    // await, so a bounded wait (a loopback connect takes about a millisecond), then the count.
     await sleep(100);
     expect(proxy.total).toBe(1);
   });
@@ -103,6 +107,8 @@ describe('URL provider', () => {
       'reconnecting',
       'reconnected',
     ]);
+    // Node reports an unhandled rejection after the microtasks of the task it happened in;
+    // "none" has no event, so a bounded wait of a few tasks, then the check.
     await sleep(20);
     expect(unhandled).toEqual([]);
   });
@@ -127,6 +133,7 @@ describe('URL provider', () => {
       'reconnected',
     ]);
     expect(calls).toBe(2);
+    // As above: an unhandled rejection would have been reported by now; there is no event for none.
     await sleep(20);
     expect(unhandled).toEqual([]);
   });

@@ -1,5 +1,5 @@
 // biome-ignore-all lint/correctness/noComponentHookFactories: each test defines components that close over its own probes and servers.
-import { act, renderHook, screen, waitFor } from '@testing-library/react';
+import { act, screen, waitFor } from '@testing-library/react';
 import type { ReactNode } from 'react';
 import { afterEach, expect, it, vi } from 'vitest';
 import { json, WebSocketClientError } from '../../src/core/index';
@@ -19,7 +19,9 @@ type ChatOut = { type: 'say'; text: string };
 const hooks = [
   'useWebSocket',
   'useConnectionState',
+  'useRetry',
   'useMessages',
+  'useLastMessage',
   'useMessageListener',
   'useSend',
   'useReconnect',
@@ -28,7 +30,9 @@ const hooks = [
 const callers: Record<(typeof hooks)[number], (context: WebSocketContext) => unknown> = {
   useWebSocket: (context) => context.useWebSocket(),
   useConnectionState: (context) => context.useConnectionState(),
+  useRetry: (context) => context.useRetry(),
   useMessages: (context) => context.useMessages(),
+  useLastMessage: (context) => context.useLastMessage(),
   useMessageListener: (context) => context.useMessageListener(() => {}),
   useSend: (context) => context.useSend(),
   useReconnect: (context) => context.useReconnect(),
@@ -41,10 +45,9 @@ describeModes('createWebSocketContext', (mode) => {
 
   it.each(hooks)('%s outside a provider throws one line naming the provider', (hook) => {
     vi.spyOn(console, 'error').mockImplementation(() => {});
-    const { Wrapper } = mode;
     let thrown: unknown;
     try {
-      renderHook(() => callers[hook](defaults), { wrapper: Wrapper });
+      mode.renderHook(() => callers[hook](defaults));
     } catch (error) {
       thrown = error;
     }
@@ -61,7 +64,7 @@ describeModes('createWebSocketContext', (mode) => {
   it('names its own provider in the error, and in React DevTools', () => {
     vi.spyOn(console, 'error').mockImplementation(() => {});
     const chat = createWebSocketContext('ChatSocket');
-    expect(() => renderHook(() => chat.useSend(), { wrapper: mode.Wrapper })).toThrow(
+    expect(() => mode.renderHook(() => chat.useSend())).toThrow(
       /^useSend must be used inside <ChatSocket>: wrap this component in <ChatSocket url=/,
     );
   });
@@ -71,13 +74,11 @@ describeModes('createWebSocketContext', (mode) => {
     const mock = mockServer();
     const other = createWebSocketContext('OtherSocket');
     const wrapper = ({ children }: { children?: ReactNode }) => (
-      <mode.Wrapper>
-        <defaults.WebSocketProvider url={mock.url} options={mock.options}>
-          {children}
-        </defaults.WebSocketProvider>
-      </mode.Wrapper>
+      <defaults.WebSocketProvider url={mock.url} options={mock.options}>
+        {children}
+      </defaults.WebSocketProvider>
     );
-    expect(() => renderHook(() => other.useConnectionState(), { wrapper })).toThrow(
+    expect(() => mode.renderHook(() => other.useConnectionState(), { wrapper })).toThrow(
       MissingProviderError,
     );
   });
@@ -170,7 +171,7 @@ describeModes('createWebSocketContext', (mode) => {
     unmount();
   });
 
-  it('returns the provider and the six hooks; the default context exports the same set', () => {
+  it('returns the provider and the eight hooks; the default context exports the same set', () => {
     const names = ['WebSocketProvider', ...hooks].sort();
     expect(Object.keys(createWebSocketContext()).sort()).toEqual(names);
     expect(Object.keys(defaults)).toEqual(expect.arrayContaining(names));

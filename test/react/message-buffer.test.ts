@@ -71,7 +71,7 @@ describe('MessageBuffer', () => {
 
   it('keeps the last 100 by default, or `limit`, across publications', async () => {
     const buffer = new MessageBuffer<number>();
-    buffer.options = { throttle: 0 };
+    buffer.configure({ throttle: 0 });
     const src = source();
     const stop = buffer.listen(src.connect, () => {});
     src.emit(...range(0, 70));
@@ -79,7 +79,7 @@ describe('MessageBuffer', () => {
     src.emit(...range(70, 140));
     frame();
     expect(buffer.snapshot()).toEqual(range(40, 140));
-    buffer.options = { limit: 5, throttle: 0 };
+    buffer.configure({ limit: 5, throttle: 0 });
     src.emit(140);
     frame();
     expect(buffer.snapshot()).toEqual(range(136, 141));
@@ -88,7 +88,7 @@ describe('MessageBuffer', () => {
 
   it('a burst far over the limit keeps exactly the last `limit`, in order', async () => {
     const buffer = new MessageBuffer<number>();
-    buffer.options = { limit: 10 };
+    buffer.configure({ limit: 10 });
     const src = source();
     const stop = buffer.listen(src.connect, () => {});
     src.emit(...range(0, 100_000));
@@ -99,7 +99,7 @@ describe('MessageBuffer', () => {
 
   it('applies the filter before the limit', async () => {
     const buffer = new MessageBuffer<number>();
-    buffer.options = { limit: 3, filter: (n) => n % 10 === 0 };
+    buffer.configure({ limit: 3, filter: (n) => n % 10 === 0 });
     const src = source();
     const stop = buffer.listen(src.connect, () => {});
     src.emit(...range(0, 100));
@@ -162,7 +162,7 @@ describe('MessageBuffer', () => {
 
   it('a message after a quiet spell shows on the next frame, throttle or not', () => {
     const buffer = new MessageBuffer<number>();
-    buffer.options = { throttle: 1000 };
+    buffer.configure({ throttle: 1000 });
     const src = source();
     const listener = vi.fn();
     const stop = buffer.listen(src.connect, listener);
@@ -184,7 +184,7 @@ describe('MessageBuffer', () => {
 
   it('throttle 0 publishes on every frame that has news, and on no other', () => {
     const buffer = new MessageBuffer<number>();
-    buffer.options = { throttle: 0 };
+    buffer.configure({ throttle: 0 });
     const src = source();
     const listener = vi.fn();
     const stop = buffer.listen(src.connect, listener);

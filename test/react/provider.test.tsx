@@ -5,6 +5,7 @@ import {
   type ConnectionState,
   ConstantBackoff,
   WebSocket,
+  type WebSocketLike,
   type WebSocketOptions,
 } from '../../src/core/index';
 import {
@@ -21,7 +22,7 @@ import { RealSocket, startServer } from './support-server';
 
 /** Shows the state and records the socket the hooks see. */
 const probe = () => {
-  const seen: { socket: WebSocket | null; states: ConnectionState['type'][] } = {
+  const seen: { socket: WebSocketLike | null; states: ConnectionState['type'][] } = {
     socket: null,
     states: [],
   };

@@ -1,19 +1,21 @@
 import { waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { isOpen, WebSocket } from '../../src/core/index';
-import { INITIAL, SocketHandle } from '../../src/react/socket-handle';
+import { isOpen, WebSocket, type WebSocketOptions } from '../../src/core/index';
+import { DISABLED, INITIAL, NO_RETRY, SocketHandle } from '../../src/react/socket-handle';
 import { type MockServer, mockServer } from './mock-server';
 
 const microtask = () => new Promise<void>((resolve) => queueMicrotask(resolve));
 
-const owned = (mock: MockServer, options = {}) => {
+const owned = (mock: MockServer, options: WebSocketOptions = {}, enabled = true) => {
   const made: WebSocket[] = [];
+  const drops: unknown[] = [];
   const create = vi.fn(() => {
     const socket = new WebSocket(mock.url, { ...mock.options, ...options });
     made.push(socket);
     return socket;
   });
-  return { handle: new SocketHandle(create), create, made };
+  const handle = new SocketHandle({ create }, { enabled, drop: (data) => drops.push(data) });
+  return { handle, create, made, drops };
 };
 
 const sockets: WebSocket[] = [];
@@ -22,12 +24,13 @@ afterEach(() => {
 });
 
 describe('SocketHandle', () => {
-  it('creates nothing until asked: peek is empty and the state is INITIAL', () => {
+  it('creates nothing until held or asked: peek is empty, the state INITIAL, the retry idle', () => {
     const mock = mockServer();
     const { handle, create } = owned(mock);
     expect(create).not.toHaveBeenCalled();
     expect(handle.peek()).toBeUndefined();
     expect(handle.state()).toBe(INITIAL);
+    expect(handle.retry()).toBe(NO_RETRY);
     expect(INITIAL.type).toBe('connecting');
   });
 
@@ -35,11 +38,11 @@ describe('SocketHandle', () => {
     const mock = mockServer();
     const { handle, create, made } = owned(mock);
     const notified = vi.fn();
-    handle.subscribeState(notified);
+    handle.subscribe(notified);
     const release = handle.acquire();
     expect(create).toHaveBeenCalledTimes(1);
     const socket = made[0] as WebSocket;
-    expect(handle.get()).toBe(socket);
+    expect(handle.demand()).toBe(socket);
     await socket.connection.firstWhere(isOpen);
     release();
     expect(socket.connection.state.type).toBe('connected');
@@ -59,13 +62,11 @@ describe('SocketHandle', () => {
     releaseFirst();
     const releaseSecond = handle.acquire();
     await microtask();
-    expect(create).toHaveBeenCalledTimes(1);
     expect(handle.peek()).toBe(socket);
-    expect(socket?.connection.state.type).toBe('connecting');
-    await waitFor(() => expect(mock.connections).toHaveLength(1));
+    expect(create).toHaveBeenCalledTimes(1);
     releaseSecond();
     await microtask();
-    expect(socket?.connection.state.type).not.toBe('connecting');
+    expect(handle.peek()).toBeUndefined();
   });
 
   it('release is idempotent', async () => {
@@ -76,169 +77,157 @@ describe('SocketHandle', () => {
     a();
     a();
     await microtask();
-    expect(handle.peek()?.connection.state.type).toBe('connecting');
+    expect(handle.peek()).toBeDefined();
     b();
     await microtask();
     expect(handle.peek()).toBeUndefined();
   });
 
-  it('a socket made on demand with no reference (a child effect first) is closed unless acquired', async () => {
+  it('on demand before the first acquire (a child layout effect), kept for an acquire in the same task', async () => {
     const mock = mockServer();
-    const { handle, made } = owned(mock);
-    handle.get();
+    const { handle, create } = owned(mock);
+    const early = handle.demand();
+    expect(early).toBeDefined();
+    const release = handle.acquire();
     await microtask();
-    expect(made).toHaveLength(1);
-    expect(made[0]?.connection.state.type).toBe('disconnected');
+    expect(handle.peek()).toBe(early);
+    expect(create).toHaveBeenCalledTimes(1);
+    release();
+  });
+
+  it('on demand that no acquire follows is closed: nothing leaks', async () => {
+    const mock = mockServer();
+    const { handle } = owned(mock);
+    const early = handle.demand() as WebSocket;
+    await microtask();
     expect(handle.peek()).toBeUndefined();
-
-    const stop = handle.subscribeState(() => {});
-    const release = handle.acquire();
-    await microtask();
-    expect(made).toHaveLength(2);
-    expect(handle.peek()).toBe(made[1]);
-    stop();
-    release();
-    await microtask();
-    expect(made[1]?.connection.state.type).toBe('disconnected');
+    expect(early.connection.state.type).toBe('disconnected');
   });
 
-  it('state(): INITIAL while connecting, then the socket’s own state objects', async () => {
+  it('once released it never makes a socket again on demand: a late send has nowhere to go', async () => {
     const mock = mockServer();
-    const { handle } = owned(mock);
-    const states: unknown[] = [];
-    handle.subscribeState(() => states.push(handle.state()));
-    const release = handle.acquire();
-    expect(handle.state()).toBe(INITIAL);
-    const socket = handle.get();
-    await socket.connection.firstWhere(isOpen);
-    expect(handle.state()).toBe(socket.connection.state);
-    expect(states.at(-1)).toBe(socket.connection.state);
-    release();
+    const { handle, create } = owned(mock);
+    handle.acquire()();
     await microtask();
+    expect(handle.demand()).toBeUndefined();
+    await microtask();
+    expect(create).toHaveBeenCalledTimes(1);
+    expect(handle.renew()).toBe(false);
+    // Only the provider mounting again (a new acquire) makes one.
+    const release = handle.acquire();
+    expect(create).toHaveBeenCalledTimes(2);
+    release();
   });
 
-  it('fans every message out to every listener, until each unsubscribes', async () => {
+  it('fans every message out to every listener; one that throws does not hide it from the others', async () => {
+    const tasks: (() => void)[] = [];
+    vi.spyOn(globalThis, 'queueMicrotask').mockImplementation((task) => {
+      tasks.push(task);
+    });
     const mock = mockServer();
     const { handle } = owned(mock);
     const release = handle.acquire();
-    await handle.get().connection.firstWhere(isOpen);
     const a: unknown[] = [];
     const b: unknown[] = [];
-    const stopA = handle.subscribeMessages((m) => a.push(m));
+    handle.subscribeMessages(() => {
+      throw new Error('listener bug');
+    });
+    handle.subscribeMessages((m) => a.push(m));
     const stopB = handle.subscribeMessages((m) => b.push(m));
-    mock.send('1', '2');
-    stopA();
-    mock.send('3');
+    await waitFor(() => expect(mock.open()).toBe(1));
+    mock.send('one');
     stopB();
-    mock.send('4');
-    expect(a).toEqual(['1', '2']);
-    expect(b).toEqual(['1', '2', '3']);
+    mock.send('two');
+    expect(a).toEqual(['one', 'two']);
+    expect(b).toEqual(['one']);
+    expect(handle.last()).toEqual({ message: 'two' });
+    const reported = tasks.filter((t) => {
+      try {
+        t();
+        return false;
+      } catch (error) {
+        return (error as Error).message === 'listener bug';
+      }
+    });
+    expect(reported).toHaveLength(2);
+    vi.restoreAllMocks();
     release();
-    await microtask();
+  });
+
+  it('replace: a live socket is swapped, its queue carried over; what the new one refuses is reported', async () => {
+    const mock = mockServer();
+    const { handle, made, drops } = owned(mock);
+    const release = handle.acquire();
+    mock.accept = false; // nothing opens: sends are queued
+    const first = made[0] as WebSocket;
+    first.send('a');
+    first.send('b');
+    const made2: WebSocket[] = [];
+    handle.replace(() => {
+      const socket = new WebSocket(mock.url, { ...mock.options, queue: { maxMessages: 1 } });
+      made2.push(socket);
+      return socket;
+    });
+    const second = made2[0] as WebSocket;
+    expect(handle.peek()).toBe(second);
+    expect(first.connection.state.type).toBe('disconnected');
+    expect(second.queued).toEqual(['a']);
+    expect(drops).toEqual(['b']);
+    release();
+  });
+
+  it('disabled: no socket, the state DISABLED; enabling while held connects, disabling closes', async () => {
+    const mock = mockServer();
+    const { handle, create, made } = owned(mock, {}, false);
+    const release = handle.acquire();
+    expect(create).not.toHaveBeenCalled();
+    expect(handle.demand()).toBeUndefined();
+    expect(handle.state()).toBe(DISABLED);
+    handle.setEnabled(true);
+    expect(create).toHaveBeenCalledTimes(1);
+    await (made[0] as WebSocket).connection.firstWhere(isOpen);
+    handle.setEnabled(false);
+    expect((made[0] as WebSocket).connection.state.type).not.toBe('connected');
+    expect(handle.state()).toBe(DISABLED);
+    release();
+    await waitFor(() => expect(mock.server.clients()).toHaveLength(0));
   });
 
   it('renew(): false while the socket lives; after it ended, a fresh socket every listener follows', async () => {
     const mock = mockServer();
     const { handle, made } = owned(mock, { shouldReconnect: () => false });
     const release = handle.acquire();
-    await handle.get().connection.firstWhere(isOpen);
-    expect(handle.renew()).toBe(false);
     const notified = vi.fn();
-    const heard: unknown[] = [];
-    handle.subscribeState(notified);
-    handle.subscribeMessages((m) => heard.push(m));
-    mock.last().close({ code: 4000, reason: 'gone', wasClean: true });
+    handle.subscribe(notified);
+    await waitFor(() => expect(mock.open()).toBe(1));
+    expect(handle.renew()).toBe(false);
+    mock.last().close({ code: 4000, reason: 'bye', wasClean: true });
     await waitFor(() => expect(handle.state().type).toBe('disconnected'));
     notified.mockClear();
     expect(handle.renew()).toBe(true);
-    expect(notified).toHaveBeenCalled();
     expect(made).toHaveLength(2);
     expect(handle.peek()).toBe(made[1]);
-    await handle.get().connection.firstWhere(isOpen);
-    mock.send('after renew');
-    expect(heard).toEqual(['after renew']);
+    expect(notified).toHaveBeenCalled();
     release();
-    await microtask();
-    expect(made[1]?.connection.state.type).not.toBe('connected');
   });
 
-  it('borrows a socket: never closes it, and cannot renew it', async () => {
+  it('borrows a socket: links it while held, unlinks on release, never closes it, cannot renew it', async () => {
     const mock = mockServer();
-    const socket = new WebSocket(mock.url, { ...mock.options, shouldReconnect: () => false });
+    const socket = new WebSocket(mock.url, mock.options);
     sockets.push(socket);
-    const handle = new SocketHandle(undefined, socket);
-    expect(handle.peek()).toBe(socket);
-    const release = handle.acquire();
-    await socket.connection.firstWhere(isOpen);
-    expect(handle.state()).toBe(socket.connection.state);
-    release();
-    await microtask();
-    expect(socket.connection.state.type).toBe('connected');
-    expect(handle.get()).toBe(socket);
-    socket.close();
-    await waitFor(() => expect(socket.connection.state.type).toBe('disconnected'));
-    expect(handle.renew()).toBe(false);
-    expect(handle.get()).toBe(socket);
-  });
-});
-
-describe('SocketHandle.renew', () => {
-  it('replaces a socket that is still closing: it will never reconnect, so Retry gets a fresh one', async () => {
-    const transports: { readyState: number; closed: number }[] = [];
-    // A transport whose closing handshake ends a microtask after close(), so a Retry can come
-    // while the socket is Disconnecting.
-    class Stuck {
-      readyState = 0;
-      protocol = '';
-      binaryType = 'blob';
-      closed = 0;
-      onopen: ((e: unknown) => void) | null = null;
-      onmessage: ((e: unknown) => void) | null = null;
-      onclose: ((e: unknown) => void) | null = null;
-      onerror: ((e: unknown) => void) | null = null;
-      constructor() {
-        transports.push(this);
-        queueMicrotask(() => {
-          this.readyState = 1;
-          this.onopen?.({});
-        });
-      }
-      send() {}
-      close() {
-        this.closed++;
-        this.readyState = 2;
-        queueMicrotask(() => {
-          this.readyState = 3;
-          this.onclose?.({ code: 1005, reason: '' });
-        });
-      }
+    const size = () => (socket.connection as unknown as { emitter: { size: number } }).emitter.size;
+    const before = size();
+    const handle = new SocketHandle({ borrowed: socket });
+    expect(size()).toBe(before);
+    for (let i = 0; i < 50; i++) {
+      const release = handle.acquire();
+      expect(handle.peek()).toBe(socket);
+      release();
+      await microtask();
     }
-    const handle = new SocketHandle(
-      () => new WebSocket('ws://stuck.test', { WebSocket: Stuck, environment: null }),
-    );
-    const release = handle.acquire();
-    await waitFor(() => expect(handle.state().type).toBe('connected'));
-    const spent = handle.peek();
-    spent?.close();
-    expect(handle.state().type).toBe('disconnecting');
-    expect(handle.renew()).toBe(true);
-    expect(handle.peek()).not.toBe(spent);
-    await waitFor(() => expect(spent?.connection.state.type).toBe('disconnected'));
-    await waitFor(() => expect(handle.state().type).toBe('connected'));
-    expect(transports).toHaveLength(2);
-    release();
-    await microtask();
-    expect(handle.peek()).toBeUndefined();
-    expect(transports.every((t) => t.readyState >= 2)).toBe(true);
-  });
-
-  it('does not replace an open or reconnecting socket', async () => {
-    const mock = mockServer();
-    const { handle, create } = owned(mock);
-    const release = handle.acquire();
-    await waitFor(() => expect(isOpen(handle.state())).toBe(true));
+    expect(size()).toBe(before);
     expect(handle.renew()).toBe(false);
-    expect(create).toHaveBeenCalledTimes(1);
-    release();
+    await socket.connection.firstWhere(isOpen);
+    expect(socket.connection.state.type).toBe('connected');
   });
 });

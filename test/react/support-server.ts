@@ -15,6 +15,8 @@ export interface RealServer {
   readonly paths: string[];
   /** Paths of the connections open now. */
   openPaths(): string[];
+  /** Kills every open connection without a close frame (1006 at the client). */
+  drop(): void;
 }
 
 /**
@@ -51,6 +53,9 @@ export const startServer = async (): Promise<RealServer> => {
     open: () => live.size,
     paths,
     openPaths: () => [...live.values()],
+    drop: () => {
+      for (const socket of live.keys()) socket.terminate();
+    },
   };
 };
 

@@ -7,6 +7,7 @@ import {
   Disconnected,
   SocketEndedError,
   WebSocket,
+  type WebSocketLike,
 } from '../../src/core/index';
 import {
   useConnectionState,
@@ -23,8 +24,8 @@ import { describeModes } from './modes';
 /** State, messages, the socket and a Retry button, as an app would show them. */
 const app = () => {
   const seen: {
-    socket: WebSocket | null;
-    sockets: Set<WebSocket>;
+    socket: WebSocketLike | null;
+    sockets: Set<WebSocketLike>;
     state: ConnectionState | undefined;
     heard: string[];
     messages: readonly unknown[];

@@ -187,6 +187,7 @@ describe('fault proxy', () => {
     await a.receive('before;');
     proxy.blackhole(true);
     for (let i = 0; i < 20; i++) a.socket.write(`${i};`);
+    // Nothing may arrive: "nothing" has no event, so a bounded wait (loopback takes ~1 ms).
     await sleep(300);
     expect(a.data).toBe('before;');
     expect(a.ending).toBeUndefined();
@@ -196,7 +197,7 @@ describe('fault proxy', () => {
     const b = client(proxy.port);
     await b.connected;
     b.socket.write('b;');
-    await sleep(100);
+    await sleep(100); // as above: a bounded wait for nothing to arrive
     expect(b.data).toBe('');
     proxy.blackhole(false);
     const expected = `before;${Array.from({ length: 20 }, (_, i) => `${i};`).join('')}`;
@@ -212,6 +213,7 @@ describe('fault proxy', () => {
     await a.receive('x');
     proxy.blackhole(true);
     a.socket.destroy();
+    // The upstream must not learn of the close: no event for that, so a bounded wait.
     await sleep(200);
     expect(echo.sockets.size).toBe(1);
     proxy.blackhole(false);
@@ -257,6 +259,7 @@ describe('fault proxy', () => {
     const a = client(proxy.port);
     await a.connected;
     a.socket.write('GET / HTTP/1.1\r\nHost: x\r\n\r\n');
+    // No answer and no close may come: neither has an event, so a bounded wait.
     await sleep(300);
     expect(a.data).toBe('');
     expect(a.ending).toBeUndefined();
@@ -291,22 +294,26 @@ describe('fault proxy', () => {
       await a.receive(text);
       return performance.now() - start;
     };
-    proxy.latency(150, 'up');
+    // Each bound is the delay the proxy adds (less 5 ms of timer rounding) or, above, that delay
+    // plus the 400 ms a loaded machine may add; with no latency a round trip stays below one
+    // direction's delay, which is what a latency left in place would cost at least.
+    const LATENCY = 300;
+    proxy.latency(LATENCY, 'up');
     const up = await roundTrip('up;');
     proxy.latency(0, 'up');
-    proxy.latency(150, 'down');
+    proxy.latency(LATENCY, 'down');
     const down = await roundTrip('down;');
-    proxy.latency(150);
+    proxy.latency(LATENCY);
     const both = await roundTrip('both;');
     proxy.latency(0);
     const none = await roundTrip('none;');
-    expect(up).toBeGreaterThanOrEqual(145);
-    expect(up).toBeLessThan(145 + 400);
-    expect(down).toBeGreaterThanOrEqual(145);
-    expect(down).toBeLessThan(145 + 400);
-    expect(both).toBeGreaterThanOrEqual(295);
-    expect(both).toBeLessThan(295 + 400);
-    expect(none).toBeLessThan(100);
+    expect(up).toBeGreaterThanOrEqual(LATENCY - 5);
+    expect(up).toBeLessThan(LATENCY + 400);
+    expect(down).toBeGreaterThanOrEqual(LATENCY - 5);
+    expect(down).toBeLessThan(LATENCY + 400);
+    expect(both).toBeGreaterThanOrEqual(2 * LATENCY - 5);
+    expect(both).toBeLessThan(2 * LATENCY + 400);
+    expect(none).toBeLessThan(LATENCY - 5);
   });
 
   it('latency is FIFO: lowering it never lets a later chunk overtake an earlier one', async () => {

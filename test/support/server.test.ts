@@ -1,19 +1,55 @@
+import { execFile } from 'node:child_process';
 import { once } from 'node:events';
-import { connect } from 'node:net';
+import { connect, createServer } from 'node:net';
+import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import WS from 'ws';
-import { deadUrl, type HungServer, hungServer, startServer, type TestServer } from './server';
+import {
+  type HungServer,
+  hungServer,
+  type RefusedPort,
+  refusedPort,
+  startServer,
+  type TestServer,
+} from './server';
 import { within } from './wait';
 
 const servers: TestServer[] = [];
 const hung: HungServer[] = [];
+const held: RefusedPort[] = [];
 const clients: WS[] = [];
 
 afterEach(async () => {
   for (const client of clients.splice(0)) client.terminate();
   await Promise.all(servers.splice(0).map((server) => server.close()));
   await Promise.all(hung.splice(0).map((server) => server.close()));
+  await Promise.all(held.splice(0).map((port) => port.close()));
 });
+
+/** Tries to listen on `port` at `host` in this process: 'listening' or the error code. */
+const listenHere = async (port: number, host: string): Promise<string> => {
+  const server = createServer();
+  try {
+    server.listen(port, host);
+    await once(server, 'listening');
+    return 'listening';
+  } catch (error) {
+    return String((error as NodeJS.ErrnoException).code);
+  } finally {
+    server.close();
+  }
+};
+
+/** The same from another process, as a parallel test run would. */
+const listenElsewhere = async (port: number, host: string): Promise<string> => {
+  const script = `const s = require('node:net').createServer();
+    s.on('error', (e) => { console.log(e.code); process.exit(0); });
+    s.listen(${port}, '${host}', () => { console.log('listening'); s.close(); });`;
+  const { stdout } = await promisify(execFile)(process.execPath, ['-e', script], {
+    timeout: 10_000,
+  });
+  return stdout.trim();
+};
 
 const client = (url: string, protocols?: string[]): WS => {
   const ws = new WS(url, protocols);
@@ -78,11 +114,25 @@ describe('test server helper', () => {
     expect(server.totalConnections).toBe(2);
   });
 
-  it('deadUrl refuses connections and hungServer accepts TCP but never answers', async () => {
-    const dead = client(await deadUrl());
-    const [error] = await within(once(dead, 'error'), 2000, 'a refused connect');
-    expect(error).toMatchObject({ code: 'ECONNREFUSED' });
+  it('refusedPort refuses every connection on loopback, and no one can listen on it until closed', async () => {
+    const port = await refusedPort();
+    held.push(port);
+    expect(port.url).toBe(`ws://127.0.0.1:${port.port}`);
+    for (let i = 0; i < 3; i++) {
+      const dead = client(port.url);
+      const [error] = await within(once(dead, 'error'), 2000, 'a refused connect');
+      expect(error).toMatchObject({ code: 'ECONNREFUSED' });
+    }
+    for (const host of ['127.0.0.1', '0.0.0.0']) {
+      expect(await listenHere(port.port, host)).toBe('EADDRINUSE');
+      expect(await listenElsewhere(port.port, host)).toBe('EADDRINUSE');
+    }
+    // The control: once let go, the port can be taken (nothing left in TIME_WAIT either).
+    await port.close();
+    expect(await listenHere(port.port, '127.0.0.1')).toBe('listening');
+  });
 
+  it('hungServer accepts TCP but never answers', async () => {
     const server = await hungServer();
     hung.push(server);
     const socket = connect(server.port, '127.0.0.1');

@@ -1,12 +1,17 @@
 /**
  * Real servers on the loopback interface for tests: a `ws` WebSocket server that can be stopped
- * and restarted on the same port, a URL whose port is certainly closed, and a TCP server that
+ * and restarted on the same port, a port that refuses connections while held, and a TCP server that
  * accepts connections and never answers the upgrade. Everything binds 127.0.0.1 on an ephemeral
  * port unless told otherwise; nothing here talks to anything but loopback.
  */
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import { createServer as createTcpServer, type Socket, type Server as TcpServer } from 'node:net';
+import {
+  connect,
+  createServer as createTcpServer,
+  type Socket,
+  type Server as TcpServer,
+} from 'node:net';
 import {
   type WebSocket as ServerSocket,
   WebSocketServer,
@@ -119,7 +124,8 @@ export const startServer = async (options: StartServerOptions = {}): Promise<Tes
         : data.toString();
       received.push(message);
       for (const listener of [...messageListeners]) listener(message, socket);
-      changes.notify();
+      // After every other 'message' listener (the test's own, added in onConnection) has run.
+      queueMicrotask(() => changes.notify());
     });
     options.onConnection?.(socket, request);
     for (const listener of [...connectionListeners]) listener(socket, request);
@@ -216,15 +222,60 @@ export const startServer = async (options: StartServerOptions = {}): Promise<Tes
   };
 };
 
-/** A `ws://127.0.0.1:port` URL whose port was just bound and released, so connects are refused. */
-export const deadUrl = async (): Promise<string> => {
-  const server = createTcpServer();
-  server.listen(0, LOOPBACK);
-  await once(server, 'listening');
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+export interface RefusedPort {
+  /** `ws://127.0.0.1:port` */
+  readonly url: string;
+  readonly port: number;
+  /** Lets go of the port; idempotent. */
+  close(): Promise<void>;
+}
+
+/**
+ * A loopback port that refuses every connection (ECONNREFUSED) for as long as it is held, and that
+ * no one can listen on meanwhile. A port bound and released at once could be taken by another
+ * process before the test dials it; this one is the local end of a loopback connection this
+ * process keeps open. The kernel picked it for the connect, so the socket holding it has no
+ * SO_REUSEADDR and any bind to it fails with EADDRINUSE; nothing listens on it, so a SYN to it
+ * is answered with a reset. (Node cannot bind a port without listening, and libuv sets
+ * SO_REUSEADDR on every socket it binds itself, which lets another listener in.)
+ * As with any closed port in the ephemeral range, the kernel may, about once in 28,000 connects,
+ * give a connect to it that same port as its source: a TCP self-connect, not a refusal. The
+ * tests that need ECONNREFUSED look at a first attempt, where that chance is negligible.
+ */
+export const refusedPort = async (): Promise<RefusedPort> => {
+  const anchor = createTcpServer();
+  anchor.listen(0, LOOPBACK);
+  await once(anchor, 'listening');
+  const accepted = once(anchor, 'connection') as Promise<[Socket]>;
+  const address = anchor.address();
   if (!address || typeof address !== 'object') throw new Error('No port was bound.');
-  return `ws://${LOOPBACK}:${address.port}`;
+  const holder = connect({ host: LOOPBACK, port: address.port });
+  await within(once(holder, 'connect'), 2000, 'the port holder to connect');
+  const [peer] = await within(accepted, 2000, 'the port holder to be accepted');
+  // Stops listening at once (its callback would wait for `peer`): only the holder's port matters.
+  anchor.close();
+  const port = holder.localPort;
+  if (holder.localAddress !== LOOPBACK || !port) throw new Error('The holder is not on loopback.');
+  for (const socket of [holder, peer]) {
+    socket.on('error', () => {});
+    socket.unref();
+  }
+  let closing: Promise<void> | undefined;
+  return {
+    url: `ws://${LOOPBACK}:${port}`,
+    port,
+    close() {
+      closing ??= (async () => {
+        const closed = Promise.all(
+          [holder, peer].map((socket) => (socket.closed ? undefined : once(socket, 'close'))),
+        );
+        holder.resetAndDestroy(); // a reset, so the port is not left in TIME_WAIT
+        peer.destroy();
+        await closed;
+      })();
+      return closing;
+    },
+  };
 };
 
 export interface HungServer {

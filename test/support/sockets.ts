@@ -13,7 +13,13 @@ import {
   WebSocket,
   type WebSocketOptions,
 } from '../../src/core';
-import { type StartServerOptions, startServer, type TestServer } from './server';
+import {
+  type RefusedPort,
+  refusedPort,
+  type StartServerOptions,
+  startServer,
+  type TestServer,
+} from './server';
 import { within } from './wait';
 
 /** Records every state the socket passes through, starting with the current one. */
@@ -41,18 +47,21 @@ export interface Harness {
   ): WebSocket<In, Out>;
   /** A `ws` server on an ephemeral loopback port, closed after the test. */
   server(options?: StartServerOptions): Promise<TestServer>;
+  /** The URL of a loopback port that refuses connections until the test ends (`refusedPort`). */
+  refused(): Promise<string>;
 }
 
 /**
- * Registers one `afterEach` that closes every socket and server the test made, then waits
+ * Registers one `afterEach` that closes every socket, server and refused port the test made, then waits
  * (bounded) until each socket has really ended.
  */
 export const harness = (): Harness => {
   const sockets = new Set<WebSocket<never, never>>();
   const servers = new Set<TestServer>();
+  const refused = new Set<RefusedPort>();
   afterEach(async () => {
     for (const socket of sockets) socket.close();
-    await Promise.all([...servers].map((server) => server.close()));
+    await Promise.all([...servers, ...refused].map((server) => server.close()));
     await within(
       Promise.all(
         [...sockets].map((socket) =>
@@ -64,6 +73,7 @@ export const harness = (): Harness => {
     );
     sockets.clear();
     servers.clear();
+    refused.clear();
   });
   return {
     socket<In = Data, Out = Data>(url: string, options: WebSocketOptions<In, Out> = {}) {
@@ -75,6 +85,11 @@ export const harness = (): Harness => {
       const server = await startServer(options);
       servers.add(server);
       return server;
+    },
+    async refused() {
+      const port = await refusedPort();
+      refused.add(port);
+      return port.url;
     },
   };
 };

@@ -1,13 +1,24 @@
 import { createElement, type ReactNode } from 'react';
 import { describe, expectTypeOf, test } from 'vitest';
-import { type ConnectionState, type Data, isOpen, json, WebSocket } from '../../src/core/index';
+import {
+  type ConnectionState,
+  type Data,
+  isOpen,
+  json,
+  type RetryState,
+  WebSocket,
+  type WebSocketLike,
+} from '../../src/core/index';
 import {
   createWebSocketContext,
+  type MessageList,
   MissingProviderError,
   type UseMessagesOptions,
   useConnectionState,
+  useLastMessage,
   useMessageListener,
   useMessages,
+  useRetry,
   useSend,
   useWebSocket,
   type WebSocketContext,
@@ -23,10 +34,12 @@ const chat = createWebSocketContext<In, Out>('ChatSocket');
 describe('React types', () => {
   test('createWebSocketContext<In, Out>() flows the types to every hook', () => {
     expectTypeOf(chat).toEqualTypeOf<WebSocketContext<In, Out>>();
-    expectTypeOf(chat.useMessages).returns.toEqualTypeOf<readonly In[]>();
+    expectTypeOf(chat.useMessages).returns.toEqualTypeOf<MessageList<In>>();
     expectTypeOf(chat.useMessages).parameter(0).toEqualTypeOf<UseMessagesOptions<In> | undefined>();
     expectTypeOf(chat.useSend).returns.toEqualTypeOf<(data: Out) => boolean>();
-    expectTypeOf(chat.useWebSocket).returns.toEqualTypeOf<WebSocket<In, Out> | null>();
+    expectTypeOf(chat.useWebSocket).returns.toEqualTypeOf<WebSocketLike<In, Out> | null>();
+    expectTypeOf(chat.useRetry).returns.toEqualTypeOf<RetryState>();
+    expectTypeOf(chat.useLastMessage).returns.toEqualTypeOf<In | undefined>();
     expectTypeOf(chat.useMessageListener).parameter(0).toEqualTypeOf<(message: In) => void>();
     expectTypeOf(chat.useReconnect).returns.toEqualTypeOf<() => void>();
     expectTypeOf(chat.WebSocketProvider)
@@ -48,9 +61,10 @@ describe('React types', () => {
   });
 
   test('the default context is typed with Data', () => {
-    expectTypeOf(useMessages).returns.toEqualTypeOf<readonly Data[]>();
+    expectTypeOf(useMessages).returns.toEqualTypeOf<MessageList<Data>>();
+    expectTypeOf(useMessages().firstIndex).toEqualTypeOf<number>();
     expectTypeOf(useSend).returns.toEqualTypeOf<(data: Data) => boolean>();
-    expectTypeOf(useWebSocket).returns.toEqualTypeOf<WebSocket<Data, Data> | null>();
+    expectTypeOf(useWebSocket).returns.toEqualTypeOf<WebSocketLike<Data, Data> | null>();
     useMessageListener((m) => expectTypeOf(m).toEqualTypeOf<Data>());
     // @ts-expect-error a number is not a frame
     useSend()(42);
@@ -94,8 +108,8 @@ describe('React types', () => {
 
   test('two contexts keep their own types', () => {
     const prices = createWebSocketContext<number, never>();
-    expectTypeOf(prices.useMessages).returns.toEqualTypeOf<readonly number[]>();
-    expectTypeOf(chat.useMessages).returns.toEqualTypeOf<readonly In[]>();
+    expectTypeOf(prices.useMessages).returns.toEqualTypeOf<MessageList<number>>();
+    expectTypeOf(chat.useMessages).returns.toEqualTypeOf<MessageList<In>>();
     // @ts-expect-error the chat provider is not the prices provider
     const swap: WebSocketContext<number, never> = chat;
     void swap;
@@ -103,5 +117,32 @@ describe('React types', () => {
 
   test('MissingProviderError has a literal code', () => {
     expectTypeOf(new MissingProviderError('').code).toEqualTypeOf<'MISSING_PROVIDER'>();
+  });
+
+  test('the default provider takes no codec: the type says to use createWebSocketContext', () => {
+    // @ts-expect-error a codec would decode into values the default hooks still call frames
+    createElement(WebSocketProvider, { url: 'wss://x', options: { codec: json() } });
+    // @ts-expect-error even one typed as frames both ways
+    createElement(WebSocketProvider, { url: 'wss://x', options: { codec: json<Data, Data>() } });
+    createElement(WebSocketProvider, { url: 'wss://x', options: { timeout: 1000 } });
+    // A typed context takes its codec.
+    createElement(chat.WebSocketProvider, { url: 'wss://x', options: { codec: json<In, Out>() } });
+  });
+
+  test('enabled, create, retry and the latest message', () => {
+    createElement(WebSocketProvider, { url: 'wss://x', enabled: false });
+    createElement(WebSocketProvider, {
+      url: 'wss://x',
+      create: (url, options) => new WebSocket(url, options),
+    });
+    const socket = new WebSocket('wss://x');
+    // @ts-expect-error a borrowed socket needs no factory
+    const borrowedWithFactory: WebSocketProviderProps = { socket, create: () => socket };
+    void borrowedWithFactory;
+    expectTypeOf(useRetry().phase).toEqualTypeOf<'idle' | 'dialing' | 'waiting' | 'offline'>();
+    expectTypeOf(useLastMessage).returns.toEqualTypeOf<Data | undefined>();
+    expectTypeOf(useLastMessage)
+      .parameter(0)
+      .toEqualTypeOf<{ throttle?: number | undefined } | undefined>();
   });
 });
