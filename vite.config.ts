@@ -45,6 +45,14 @@ const runs = (name: string): boolean => {
   );
 };
 
+/** Whether this Vitest run names the project `name` in a `--project` filter (not `!name`). */
+const asked = (name: string): boolean => {
+  const args = process.argv;
+  return args.some(
+    (arg, i) => (arg === '--project' && args[i + 1] === name) || arg === `--project=${name}`,
+  );
+};
+
 /**
  * storybookTest() loads Storybook's presets as soon as it is called, about 2 s that every Vitest
  * run would pay, also `--project node` (Vite resolves the plugins of filtered-out projects too).
@@ -92,6 +100,32 @@ export default defineConfig({
           name: 'react',
           environment: 'jsdom',
           include: ['test/react/**/*.test.{ts,tsx}'],
+        },
+      },
+      {
+        // The package as users install it from source: packed from a copy of the repository,
+        // and installed from a git URL, into scratch projects (test/package). npm installs and
+        // builds for half a minute of CPU, which would crowd the timing-bounded suites running
+        // beside it, so it runs only when named: `npm run test:package`, its own step in .ci/run.
+        test: {
+          name: 'package',
+          environment: 'node',
+          include: asked('package') ? ['test/package/**/*.test.ts'] : [],
+          hookTimeout: 600_000,
+          testTimeout: 60_000,
+        },
+      },
+      {
+        // The Next.js example, installed from the packed tarball, built and served for real, in
+        // Chromium (test/examples/next-app.test.ts). It installs Next.js into a temp dir and
+        // builds an app for a minute or two, so it runs only when named: `npm run test:next`,
+        // its own step in .ci/run. A plain `vitest run` finds no files in these two projects.
+        test: {
+          name: 'next-app',
+          environment: 'node',
+          include: asked('next-app') ? ['test/examples/**/*.test.ts'] : [],
+          hookTimeout: 600_000,
+          testTimeout: 200_000,
         },
       },
       {

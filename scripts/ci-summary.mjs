@@ -5,12 +5,13 @@
 //
 //   node scripts/ci-summary.mjs <report.json> <vitest exit status> [expected project …]
 //
-// The expected projects default to all that vite.config.ts defines.
+// The expected projects default to those `npm test` runs; .ci/run holds the package and next-app
+// projects, which run in steps of their own, to their own names.
 // Prints each problem on stderr, the line on stdout, and exits 1 unless it reads "N passed, 0 failed".
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 
-/** The projects vite.config.ts defines: each must run at least one test in CI. */
+/** The projects `npm test` runs: each must run at least one test in CI. */
 export const EXPECTED_PROJECTS = [
   'node',
   'react',

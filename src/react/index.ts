@@ -1,4 +1,8 @@
 'use client';
+// For the Next.js App Router: the provider and the hooks are Client Component code, so a Server
+// Component (a root layout) can render <WebSocketProvider> directly. The build keeps this first
+// line in dist/react.js; test/package/tarball.test.ts checks it there.
+
 import type { ConnectionState, Data } from '../core/index';
 import { createBinding } from './binding';
 import type { WebSocketContext } from './create-web-socket-context';
