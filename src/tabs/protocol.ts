@@ -75,4 +75,6 @@ export type TabMessage =
       readonly from: string;
       readonly epoch: number;
       readonly state: StateWire;
+      /** Its last retry state: why it ended (the error of the attempt that gave up). */
+      readonly retry: RetryWire;
     };

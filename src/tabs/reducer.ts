@@ -237,8 +237,6 @@ export const reduce = (model: Model, event: Event, config: Config, now: number):
   const tell = (state: ConnectionState) => {
     told = state;
     set({ view: state, ...(state instanceof Disconnected ? { lost: true } : {}) });
-    // Before anyone hears of it: what waited goes first, as in the core.
-    if (isOpen(state)) effects.push({ type: 'flush' });
   };
   const post = (message: TabMessage) => effects.push({ type: 'post', message });
   const go = (phase: Phase, patch: Partial<Model> = {}) => {
@@ -273,8 +271,11 @@ export const reduce = (model: Model, event: Event, config: Config, now: number):
   };
   /** The connection the view showed went with its leader: a loss, as after any. */
   const lose = (state: Disconnected) => {
-    set({ source: undefined, loss: state });
-    if (!next.final && !next.closing && isOpen(next.view)) tell(state);
+    set({ source: undefined });
+    if (!next.final && !next.closing && isOpen(next.view)) {
+      tell(state);
+      set({ loss: state });
+    }
   };
   const dial = () => {
     go('leading');
@@ -288,7 +289,13 @@ export const reduce = (model: Model, event: Event, config: Config, now: number):
   const endAll = (state: Disconnected, dialed: boolean) => {
     finish(state);
     if (holds(next.phase)) {
-      post({ type: 'end', from: self, epoch: next.epoch, state: stateToWire(state) });
+      post({
+        type: 'end',
+        from: self,
+        epoch: next.epoch,
+        state: stateToWire(state),
+        retry: retryToWire(next.source?.retry ?? IDLE),
+      });
       if (dialed) {
         effects.push({ type: 'shut', code: undefined, reason: undefined });
         go('leaving');
@@ -365,8 +372,12 @@ export const reduce = (model: Model, event: Event, config: Config, now: number):
           break;
         case 'state': {
           if (!follows(phase) || m.epoch < model.epoch) break;
-          const newLeader = m.epoch > model.epoch || model.leader === undefined;
-          if (newLeader) {
+          // Two leaders with one epoch: the second was granted the lock before it heard of the
+          // first, in the same millisecond. The one that speaks last is the one alive (the other
+          // let go of the lock); asking `hello` makes sure it speaks.
+          const tie = m.epoch === model.epoch && m.from !== model.leader;
+          if (tie) post({ type: 'hello', from: self });
+          if (m.epoch > model.epoch || model.leader === undefined || tie) {
             // The one before is gone without a word (or its `bye` was heard already).
             if (model.leader !== undefined) {
               lose(LOST);
@@ -414,7 +425,20 @@ export const reduce = (model: Model, event: Event, config: Config, now: number):
             m.from === model.predecessor?.id &&
             m.epoch === model.predecessor.epoch;
           if (fromLeader || fromPredecessor) {
-            endAll(stateFromWire(m.state) as Disconnected, phase === 'leading');
+            const state = stateFromWire(m.state) as Disconnected;
+            // Its last retry state says why (the error of the attempt that gave up).
+            if (fromLeader) {
+              set({
+                source: {
+                  state,
+                  retry: retryFromWire(m.retry),
+                  protocol: '',
+                  stateVersion: Number.POSITIVE_INFINITY,
+                  retryVersion: Number.POSITIVE_INFINITY,
+                },
+              });
+            }
+            endAll(state, phase === 'leading');
           }
           break;
         }
@@ -524,6 +548,10 @@ export const reduce = (model: Model, event: Event, config: Config, now: number):
     }
   }
   if (!next.final && (next.closing || target(next))) effects.push({ type: 'continue' });
+  // What waited goes out as soon as there is somewhere to send it (the view opened, the tab
+  // woke up), before anyone hears of it: older messages first, as in the core.
+  const to = route(next);
+  if (to !== route(model) && (to === 'own' || to === 'leader')) effects.push({ type: 'flush' });
   return { model: next, state: told, effects };
 };
 
@@ -566,14 +594,14 @@ export const retryOf = (m: Model, previous: RetryState): RetryState => {
     };
   } else if (
     (view.type === 'disconnected' || view.type === 'reconnecting') &&
-    (!source || source.retry.phase === 'idle')
+    (!source || (source.state.type === 'connecting' && source.retry.phase === 'idle'))
   ) {
-    // Between leaders, or a new leader's first attempt: this tab is in the retry after a loss.
+    // Between leaders, or a new leader's first attempt: for this tab, the retry after a loss.
     next = {
       phase: 'dialing',
       attempt: 1,
       retryAt: undefined,
-      lastClose: source?.retry.lastClose ?? m.loss,
+      lastClose: m.loss,
       lastError: undefined,
     };
   } else next = source?.retry ?? IDLE;

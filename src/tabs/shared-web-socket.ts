@@ -596,6 +596,11 @@ export class SharedWebSocket<In = Data, Out = Data> implements WebSocketLike<In,
       .firstWhere(() => false)
       .catch(() => {
         if (own !== this.#own) return;
+        // The last retry state is published after the streams ended: read it.
+        if (own.retry.state !== this.#ownRetry) {
+          this.#ownRetry = own.retry.state;
+          this.#retryVersion++;
+        }
         const state = this.#held ?? own.connection.state;
         this.#held = undefined;
         this.#own = undefined;

@@ -66,7 +66,15 @@ export class SimTab {
     this.socket.retry.subscribe((retry) => this.retries.push(retry));
     this.socket.role.subscribe((role) => this.roles.push(role));
     this.socket.messages.subscribe((message) => this.messages.push(message));
+    this.socket.connection
+      .firstWhere(() => false)
+      .catch(() => {
+        this.ended = true;
+      });
   }
+
+  /** Its part has ended (closed, or the shared connection ended): its state stream completed. */
+  ended = false;
 
   get state(): ConnectionState['type'] {
     return this.socket.connection.state.type;
@@ -141,8 +149,9 @@ export class SimBrowser {
     await this.quiet();
   }
 
+  /** Tabs taking part that say they lead. */
   get leaders(): SimTab[] {
-    return this.tabs.filter((t) => !t.dead && t.role === 'leader');
+    return this.tabs.filter((t) => !t.dead && !t.ended && t.role === 'leader');
   }
 
   /** Frames of `tab` the server received, in order. */

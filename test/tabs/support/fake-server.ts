@@ -53,6 +53,10 @@ export class FakeServer {
   live = 0;
   maxLive = 0;
   accepting = true;
+  /** False: connections never answer (a hung handshake). */
+  answering = true;
+  /** The sub-protocol the server picks. */
+  protocol = '';
   /** Echo every frame back to its sender (else the test reads `received`). */
   echo = false;
   constructor(readonly hub: TabHub) {}
@@ -110,9 +114,10 @@ export class FakeServer {
   }
 
   #answer(connection: FakeConnection): void {
-    if (connection.readyState !== 0) return;
+    if (connection.readyState !== 0 || !this.answering) return;
     if (this.accepting) {
       connection.readyState = 1;
+      connection.protocol = this.protocol;
       connection.onopen?.({});
     } else {
       connection.onerror?.({});

@@ -186,13 +186,15 @@ export class TabHub {
         return;
       case 'grant': {
         const { request } = task;
+        if (this.#held.get(request.name) !== request) return;
         if (this.#dead.has(request.tab)) return this.#free(request.name);
         let result: Promise<void> | void;
         try {
           result = request.callback({ name: request.name, mode: 'exclusive' });
         } catch (error) {
           request.settle.reject(error);
-          return this.#free(request.name);
+          if (this.#held.get(request.name) === request) this.#free(request.name);
+          return;
         }
         Promise.resolve(result).then(
           (value) => {
