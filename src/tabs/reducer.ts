@@ -248,8 +248,10 @@ export const reduce = (model: Model, event: Event, config: Config, now: number):
   const finish = (state: Disconnected) => {
     if (next.final) return;
     tell(state);
+    // After a close the queue was discarded already.
+    if (!next.closing) effects.push({ type: 'discard' });
     set({ final: true });
-    effects.push({ type: 'discard' }, { type: 'end' });
+    effects.push({ type: 'end' });
   };
   const stop = () => {
     go('ended');
