@@ -67,8 +67,6 @@ export type TabMessage =
    * connection may not have closed yet. `next`: what it wrote, so followers send the rest again.
    */
   | { readonly type: 'bye'; readonly from: string; readonly epoch: number; readonly next: Written }
-  /** The leader's connection has closed and it lets go of the lock: the next may dial at once. */
-  | { readonly type: 'gone'; readonly from: string; readonly epoch: number }
   /** The leader's connection ended for good (gave up, or the policy said stop): every tab ends. */
   | {
       readonly type: 'end';

@@ -31,8 +31,8 @@ export type Phase =
   | 'frozen'
   /**
    * Holds the lock and waits `takeoverDelay` before dialing: the old leader's connection may
-   * still be closing at the server (its tab closed or crashed a moment ago). Its `gone` ends the
-   * wait at once.
+   * still be closing at the server (its tab closed or crashed a moment ago; even a clean close
+   * is over for the browser a moment before it is for the server).
    */
   | 'taking-over'
   /** Holds the lock and owns the connection. */
@@ -76,10 +76,8 @@ export interface Model {
   readonly epoch: number;
   /** The tab the view follows: the leader, or this tab itself. */
   readonly leader: string | undefined;
-  /** While taking over or leading: the leader before, whose `gone` or `end` still matters. */
+  /** While taking over or leading: the leader before, whose `end` still matters. */
   readonly predecessor: { readonly id: string; readonly epoch: number } | undefined;
-  /** The leader the view follows said its connection closed: the next one may dial at once. */
-  readonly gone: boolean;
   readonly source: Source | undefined;
   /** The loss told when a leader left or vanished: the retry state's `lastClose` meanwhile. */
   readonly loss: Disconnected | undefined;
@@ -181,7 +179,6 @@ export const initialModel: Model = {
   epoch: 0,
   leader: undefined,
   predecessor: undefined,
-  gone: false,
   source: undefined,
   loss: undefined,
 };
@@ -324,17 +321,14 @@ export const reduce = (model: Model, event: Event, config: Config, now: number):
       // Epochs only grow: past the newest this tab heard of, and past the clock, for a leader
       // it never heard of (the clock is the same for every tab of a browser).
       const epoch = Math.max(model.epoch + 1, Math.floor(now));
-      const wait = !model.gone && config.takeoverDelay > 0;
+      const wait = config.takeoverDelay > 0;
       lose(LOST);
       effects.push({ type: 'orphan' }, { type: 'reset-relay' });
       set({
         epoch,
         leader: self,
-        gone: false,
         predecessor:
-          model.leader === undefined || model.gone
-            ? undefined
-            : { id: model.leader, epoch: model.epoch },
+          model.leader === undefined ? undefined : { id: model.leader, epoch: model.epoch },
       });
       announce();
       if (wait) {
@@ -353,8 +347,6 @@ export const reduce = (model: Model, event: Event, config: Config, now: number):
       const { source, ended } = event;
       if (phase === 'leaving') {
         if (!ended) break;
-        // Its connection is closed: the next leader need not wait.
-        post({ type: 'gone', from: self, epoch: model.epoch });
         effects.push({ type: 'release' });
         stop();
       } else if (phase === 'leading' || phase === 'relaying') {
@@ -385,7 +377,7 @@ export const reduce = (model: Model, event: Event, config: Config, now: number):
               lose(LOST);
               effects.push({ type: 'orphan' });
             }
-            set({ epoch: m.epoch, leader: m.from, gone: false, source: heard(m, undefined) });
+            set({ epoch: m.epoch, leader: m.from, source: heard(m, undefined) });
           } else if (m.from === model.leader && model.source) {
             const s = model.source;
             if (m.stateVersion > s.stateVersion || m.retryVersion > s.retryVersion) {
@@ -405,19 +397,6 @@ export const reduce = (model: Model, event: Event, config: Config, now: number):
           if (follows(phase) && m.from === model.leader && m.epoch === model.epoch) {
             lose(LEFT);
             effects.push({ type: 'requeue', next: m.next[self] });
-          }
-          break;
-        case 'gone':
-          if (follows(phase) && m.from === model.leader && m.epoch === model.epoch) {
-            lose(LEFT);
-            effects.push({ type: 'orphan' });
-            set({ gone: true });
-          } else if (
-            phase === 'taking-over' &&
-            m.from === model.predecessor?.id &&
-            m.epoch === model.predecessor.epoch
-          ) {
-            dial();
           }
           break;
         case 'end': {
@@ -474,7 +453,7 @@ export const reduce = (model: Model, event: Event, config: Config, now: number):
         post({ type: 'leave', from: self });
         stop();
       } else if (phase === 'taking-over') {
-        // No `gone`: the old leader's connection may still be closing; the next one waits too.
+        // The next one waits the takeover delay: the old leader's connection may still be closing.
         effects.push({ type: 'release' });
         stop();
       } else if (phase === 'leading') {
@@ -496,7 +475,13 @@ export const reduce = (model: Model, event: Event, config: Config, now: number):
           // The page goes away with its connection and its lock; the others need to know now.
           if (follows(phase)) post({ type: 'leave', from: self });
           else if (phase === 'taking-over' || phase === 'leading' || phase === 'relaying') {
-            effects.push({ type: 'bye' });
+            // The browser would close the connection as the page goes, but only as its
+            // document is torn down, which in Chromium may come after the lock has passed on:
+            // closing it now lets the server hear it go first.
+            effects.push(
+              { type: 'bye' },
+              { type: 'shut', code: model.closing?.code ?? 1000, reason: model.closing?.reason },
+            );
             go('leaving');
           }
           break;
@@ -521,7 +506,7 @@ export const reduce = (model: Model, event: Event, config: Config, now: number):
             if (phase === 'relaying') stop();
             else {
               lose(LEFT);
-              go('frozen', { leader: undefined, predecessor: undefined, gone: false });
+              go('frozen', { leader: undefined, predecessor: undefined });
             }
           }
           break;

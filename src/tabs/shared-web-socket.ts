@@ -68,10 +68,11 @@ export interface SharedWebSocketOptions<In = Data, Out = Data> extends WebSocket
   /** The page's `pagehide`, `freeze` and `resume`. Default: the page's own; `null` for none. */
   lifecycle?: Lifecycle | null | undefined;
   /**
-   * How long a tab that takes over waits before it dials, when the leader before it did not say
-   * its connection had closed (its page closed or crashed): the browser closes that connection
-   * as the page goes, but the server may hear of it a moment after the lock passed on. Default
-   * 50 ms; 0 dials at once and risks two connections at the server for a moment.
+   * How long a tab that takes the lock waits before it dials: the connection of the tab that
+   * held it before may still be closing at the server (its page closed or crashed a moment ago,
+   * and even a clean close is over for the browser a moment before it is for the server).
+   * Default 100 ms, the default backoff's first step; 0 dials at once and risks two connections
+   * at the server for a moment.
    */
   takeoverDelay?: number | undefined;
   /** This tab's id among the others. Default: random. */
@@ -83,7 +84,7 @@ type TabOption = 'channel' | 'locks' | 'BroadcastChannel' | 'lifecycle' | 'takeo
 /** Timers: the reducer's, and the acknowledgement batch of a leader. */
 type ShellTimer = TimerName | 'ack';
 
-const TAKEOVER_DELAY = 50;
+const TAKEOVER_DELAY = 100;
 /** How often a leader whose user closed it counts the tabs still waiting for it. */
 const CENSUS_INTERVAL = 5_000;
 

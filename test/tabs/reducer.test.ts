@@ -96,7 +96,6 @@ describe('a follower', () => {
       model,
       state('OLD', 99, 7, new Disconnected({ code: 1006 })),
       heard({ type: 'bye', from: 'OLD', epoch: 99, next: {} }),
-      heard({ type: 'gone', from: 'OLD', epoch: 99 }),
       heard({
         type: 'end',
         from: 'OLD',
@@ -191,26 +190,32 @@ describe('taking over', () => {
     expect(dialed.model.phase).toBe('leading');
   });
 
-  it('the old leader’s gone ends the wait at once', () => {
+  it('waits even after a clean bye: the server hears a closed connection go a moment late', () => {
     const { model } = following();
     const granted = run(model, heard({ type: 'bye', from: 'L', epoch: 100, next: {} }), {
       type: 'granted',
     });
+    expect(granted.model.phase).toBe('taking-over');
     expect(granted.model.predecessor).toEqual({ id: 'L', epoch: 100 });
-    const gone = run(granted.model, heard({ type: 'gone', from: 'L', epoch: 100 }));
-    expect(types(gone.effects)).toEqual(['disarm', 'dial']);
+    expect(types(granted.effects)).not.toContain('dial');
   });
 
-  it('after a gone was heard, dials without waiting', () => {
+  it('an end of the leader before it ends this tab even while it takes over', () => {
     const { model } = following();
-    const granted = run(
-      model,
-      heard({ type: 'bye', from: 'L', epoch: 100, next: {} }),
-      heard({ type: 'gone', from: 'L', epoch: 100 }),
-      { type: 'granted' },
+    const granted = run(model, { type: 'granted' });
+    const ended = run(
+      granted.model,
+      heard({
+        type: 'end',
+        from: 'L',
+        epoch: 100,
+        state: { type: 'disconnected', code: 4008 },
+        retry: retryToWire(IDLE),
+      }),
     );
-    expect(granted.model.phase).toBe('leading');
-    expect(types(granted.effects)).toContain('dial');
+    expect(ended.model.phase).toBe('ended');
+    expect(posted(ended.effects)).toEqual(['end']);
+    expect(types(ended.effects)).toContain('release');
   });
 
   it('epochs only grow: past what it heard, even when the clock is behind', () => {
@@ -271,8 +276,7 @@ describe('leading', () => {
       { type: 'disarm', timer: 'census' },
     ]);
     const ended = run(none.model, own(new Disconnected({ code: 4001 }), 9, true));
-    expect(posted(ended.effects)).toEqual(['gone']);
-    expect(types(ended.effects)).toEqual(['post', 'release', 'stop']);
+    expect(types(ended.effects)).toEqual(['release', 'stop']);
   });
 
   it('its connection ended by itself: end for every tab, then let go', () => {
@@ -282,9 +286,9 @@ describe('leading', () => {
     expect(types(effects)).toEqual(['discard', 'end', 'post', 'release', 'stop']);
   });
 
-  it('a page that goes away says bye and stops leading', () => {
+  it('a page that goes away says bye, closes its connection and stops leading', () => {
     const { effects, model } = run(leading(), { type: 'signal', signal: 'leave' });
-    expect(types(effects)).toEqual(['bye']);
+    expect(effects).toEqual([{ type: 'bye' }, { type: 'shut', code: 1000, reason: undefined }]);
     expect(model.phase).toBe('leaving');
   });
 

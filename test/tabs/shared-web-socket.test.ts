@@ -18,7 +18,8 @@ import {
 import { SharedWebSocket, sharedSocket } from '../../src/tabs';
 import { SimBrowser, type SimTab } from './support/browser';
 
-const TAKEOVER = 50;
+/** The default takeover delay. */
+const TAKEOVER = 100;
 const LOCK = 'web-socket-client/tabs/1:test';
 
 /** A browser with `n` tabs, all settled: one leader connected, the others following. */
@@ -308,7 +309,7 @@ describe('takeover', () => {
     expect(browser.framesOf(watcher)).toEqual(['t3:1']);
   });
 
-  it('a clean handoff needs no delay: the last leader said its connection is gone', async () => {
+  it('after a clean close of the last tab, a new one still waits the takeover delay', async () => {
     const { browser, tabs: list } = await tabs(2);
     const [leader, frozen] = list as [SimTab, SimTab];
     // The frozen tab is out of the queue: the leader's user closes, nobody waits, it goes.
@@ -318,10 +319,11 @@ describe('takeover', () => {
     await browser.quiet();
     expect(browser.server.live).toBe(0);
     expect(browser.hub.holder(LOCK)).toBeUndefined();
-    // It heard `gone` while frozen: on resume it takes the lock and dials at once.
     frozen.lifecycle.emit('resume');
     await browser.quiet();
     expect(frozen.role).toBe('leader');
+    expect(browser.server.connections).toHaveLength(1);
+    await browser.advance(TAKEOVER);
     expect(browser.server.connections).toHaveLength(2);
     expect(frozen.state).toBe('reconnected');
   });
