@@ -14,7 +14,8 @@ export interface LockManagerLike {
 }
 
 export interface BroadcastChannelLike {
-  onmessage: ((event: { data: unknown }) => void) | null;
+  /** Set to a listener of `{ data }` events (`never`: a platform's own MessageEvent type fits). */
+  onmessage: ((event: never) => void) | null;
   postMessage(message: unknown): void;
   close(): void;
 }

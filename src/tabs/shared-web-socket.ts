@@ -247,7 +247,7 @@ export class SharedWebSocket<In = Data, Out = Data> implements WebSocketLike<In,
     this.retry = new ValueStore(this.#retries, () => this.#retry);
     this.role = new ValueStore(this.#roles, () => this.#role);
     this.#channel = new Channel(this.#name);
-    this.#channel.onmessage = (event) => this.#heard(event.data as TabMessage);
+    this.#channel.onmessage = (event: { data: unknown }) => this.#heard(event.data as TabMessage);
     const lifecycle = o.lifecycle === null ? undefined : (o.lifecycle ?? pageLifecycle());
     if (lifecycle) this.#stopLifecycle = lifecycle.subscribe(this.#signal);
     this.#dispatch({ type: 'start' });
