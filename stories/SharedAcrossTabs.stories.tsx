@@ -127,9 +127,9 @@ function PaneView({ name, socket }: { name: string; socket: SharedWebSocket<stri
           Say hello
         </button>
       </div>
-      <small aria-label="history" style={{ color: '#57606a' }}>
+      <output aria-label="history" style={{ color: '#57606a', fontSize: 12 }}>
         {history}
-      </small>
+      </output>
       <ul className="messages" aria-label="latest messages">
         {messages.map((message, i) => (
           // biome-ignore lint/suspicious/noArrayIndexKey: the last few, append-only
