@@ -370,9 +370,12 @@ describe('close()', () => {
     await browser.quiet();
     expect(browser.server.live).toBe(0);
     expect(browser.hub.holder(LOCK)).toBeUndefined();
-    // Nothing left: no timer of any tab, no listener of the page.
+    // Nothing left: no timer of any tab, no listener of the page, no channel open.
     expect(browser.clock.live()).toBe(0);
-    for (const tab of list) expect(tab.lifecycle.size).toBe(0);
+    for (const tab of list) {
+      expect(tab.lifecycle.size).toBe(0);
+      expect(browser.hub.openChannels(tab.id)).toBe(0);
+    }
   });
 
   it('a relaying leader also goes when the tabs it waited for crash (census)', async () => {
@@ -424,6 +427,26 @@ describe('close()', () => {
     follower.socket.close();
     await browser.quiet();
     expect(follower.dropped).toEqual([]);
+  });
+});
+
+describe('retry now', () => {
+  it("a follower's reconnect() skips the leader's backoff wait", async () => {
+    const browser = new SimBrowser();
+    const slow = { next: () => 60_000, reset: () => {} };
+    const list = [0, 1].map(() => browser.open({ backoff: slow }));
+    await browser.advance(TAKEOVER);
+    browser.server.accepting = false;
+    browser.server.dropAll();
+    await browser.advance(1000);
+    const follower = list[1] as SimTab;
+    expect(follower.socket.retry.state.phase).toBe('waiting');
+    const attempts = browser.server.connections.length;
+    browser.server.accepting = true;
+    follower.socket.reconnect();
+    await browser.quiet();
+    expect(browser.server.connections).toHaveLength(attempts + 1);
+    expect(follower.state).toBe('reconnected');
   });
 });
 

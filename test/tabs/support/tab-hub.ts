@@ -109,6 +109,11 @@ export class TabHub {
     };
   }
 
+  /** Channels of `tab` still open (a tab that ended must leave none). */
+  openChannels(tab: string): number {
+    return [...this.#channels].filter((c) => c.tab === tab && !c.closed).length;
+  }
+
   /** Who holds the lock `name`. */
   holder(name: string): string | undefined {
     return this.#held.get(name)?.tab;
