@@ -511,7 +511,15 @@ export class SharedWebSocket<In = Data, Out = Data> implements WebSocketLike<In,
           this.#dispatch({ type: 'granted' });
         });
       })
-      .catch(() => {}); // AbortError: taken out of the queue
+      .catch((error) => {
+        // AbortError: taken out of the queue, as asked.
+        if (abort.signal.aborted) return;
+        // The lock manager refused (an opaque origin, a sandboxed frame): no tab of this origin
+        // can be granted the lock, so this one goes on without it, on a connection of its own.
+        this.#abort = undefined;
+        this.#report(error);
+        this.#dispatch({ type: 'granted' });
+      });
   }
 
   /** Counts the tabs waiting for the lock (another socket of this tab counts too). */

@@ -566,6 +566,28 @@ describe('where tabs cannot meet', () => {
     expect(browser.server.live).toBe(0);
   });
 
+  it('where the lock manager refuses (an opaque origin), it says so and goes on alone', async () => {
+    const browser = new SimBrowser();
+    const refusal = new DOMException('The request was denied.', 'SecurityError');
+    const errors: unknown[] = [];
+    const socket = new SharedWebSocket<string, string>(browser.url, {
+      channel: 'test',
+      locks: { request: () => Promise.reject(refusal) },
+      BroadcastChannel: browser.hub.channelFor('alone'),
+      WebSocket: browser.server.implementationFor('alone'),
+      scheduler: browser.clock.forTab(),
+      environment: null,
+      lifecycle: null,
+      onError: (error) => errors.push(error),
+    });
+    await browser.advance(TAKEOVER);
+    expect(errors).toEqual([refusal]);
+    expect(socket.connection.state.type).toBe('connected');
+    socket.close();
+    await browser.advance(5_000);
+    expect(browser.server.live).toBe(0);
+  });
+
   it('without BroadcastChannel too; the factory gives the same', () => {
     const make = sharedSocket('test', { BroadcastChannel: null });
     const socket = make('ws://tabs.test/', {
