@@ -64,10 +64,6 @@ export class Outbox<Out> {
     return this.#inFlight.length;
   }
 
-  get round(): number {
-    return this.#round;
-  }
-
   /** Holds a message; false (and nothing held) when the queue is off or full. */
   offer(data: Out, wire: Data, now: number): boolean {
     this.expire(now);

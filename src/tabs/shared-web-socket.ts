@@ -25,6 +25,7 @@ import { Emitter, ValueStore } from '../core/subscribable';
 import { toUrl } from '../core/transport';
 import { type Lifecycle, type LifecycleSignal, pageLifecycle } from './lifecycle';
 import { Outbox } from './outbox';
+import { OwnConnection } from './own-connection';
 import {
   type BroadcastChannelImplementation,
   type BroadcastChannelLike,
@@ -49,7 +50,6 @@ import {
   retryOf,
   roleOf,
   route,
-  type Source,
   type TimerName,
 } from './reducer';
 import { Relay } from './relay';
@@ -147,13 +147,7 @@ export class SharedWebSocket<In = Data, Out = Data> implements WebSocketLike<In,
   #retry: RetryState = IDLE;
   #role: Role = 'follower';
   /** This tab's own connection, while it leads (and while that connection closes). */
-  #own: WebSocket<Data, Data> | undefined;
-  /** A Disconnected of the own connection, until it is known to be final or not. */
-  #held: Disconnected | undefined;
-  #ownState: ConnectionState | undefined;
-  #ownRetry: RetryState = IDLE;
-  #stateVersion = 0;
-  #retryVersion = 0;
+  #own: OwnConnection | undefined;
   /** Lets go of the lock this tab holds. */
   #release: (() => void) | undefined;
   /** Takes this tab out of the lock's queue. */
@@ -419,14 +413,14 @@ export class SharedWebSocket<In = Data, Out = Data> implements WebSocketLike<In,
         return this.#dial();
       case 'shut':
         try {
-          this.#own?.close(effect.code, effect.reason);
+          this.#own?.socket.close(effect.code, effect.reason);
         } catch (error) {
           this.#report(error);
         }
         return;
       case 'retry-now':
         try {
-          this.#own?.reconnect();
+          this.#own?.socket.reconnect();
         } catch {}
         return;
       case 'arm':
@@ -539,8 +533,8 @@ export class SharedWebSocket<In = Data, Out = Data> implements WebSocketLike<In,
   // ---- this tab's own connection -------------------------------------------------------------
 
   /**
-   * Opens the connection with this tab's URL and options. It carries frames as they are: each tab
-   * encodes and decodes with its own codec, and its own queue keeps its messages.
+   * Opens the connection with this tab's URL and options, minus what each tab keeps for itself:
+   * the codec (frames cross between tabs as they are) and the queue (each tab queues its own).
    */
   #dial(): void {
     const { codec, queue, onDrop, onOpen, ...rest } = this.#options;
@@ -554,9 +548,10 @@ export class SharedWebSocket<In = Data, Out = Data> implements WebSocketLike<In,
     ] satisfies TabOption[]) {
       delete (rest as Partial<SharedWebSocketOptions>)[key];
     }
-    let own: WebSocket<Data, Data>;
+    this.#own?.detach();
+    let own: OwnConnection;
     try {
-      own = new WebSocket<Data, Data>(this.#url, {
+      own = new OwnConnection(this.#url, {
         ...rest,
         queue: false,
         onOpen:
@@ -565,69 +560,17 @@ export class SharedWebSocket<In = Data, Out = Data> implements WebSocketLike<In,
       });
     } catch (error) {
       // An option only the leader reads was wrong: the shared connection ends with the error.
+      this.#own = undefined;
       const state = new Disconnected({ error });
-      return this.#later({
-        type: 'own',
-        source: {
-          state,
-          retry: { ...IDLE, lastClose: state, lastError: error },
-          protocol: '',
-          stateVersion: ++this.#stateVersion,
-          retryVersion: ++this.#retryVersion,
-        },
-        ended: true,
-      });
+      const retry = { ...IDLE, lastClose: state, lastError: error };
+      const source = { state, retry, protocol: '', stateVersion: 1, retryVersion: 1 };
+      return this.#later({ type: 'own', source, ended: true });
     }
     this.#own = own;
-    this.#held = undefined;
-    this.#ownState = undefined;
-    own.connection.subscribe((state) => {
-      if (own !== this.#own) return;
-      // Final or not, a Disconnected says so only by what follows it: Reconnecting, or the end.
-      if (state instanceof Disconnected) {
-        this.#held = state;
-        return;
-      }
-      const held = this.#held;
-      this.#held = undefined;
-      if (held) this.#ownChanged(held, false);
-      this.#ownChanged(state, false);
+    own.listen({
+      changed: (source, ended) => this.#dispatch({ type: 'own', source, ended }),
+      frame: (data) => this.#ownFrame(data),
     });
-    own.retry.subscribe((retry) => {
-      if (own !== this.#own) return;
-      this.#ownRetry = retry;
-      this.#retryVersion++;
-      const state = this.#ownState;
-      if (state) this.#ownChanged(state, false, true);
-    });
-    own.messages.subscribe((data) => own === this.#own && this.#ownFrame(data));
-    own.connection
-      .firstWhere(() => false)
-      .catch(() => {
-        if (own !== this.#own) return;
-        // The last retry state is published after the streams ended: read it.
-        if (own.retry.state !== this.#ownRetry) {
-          this.#ownRetry = own.retry.state;
-          this.#retryVersion++;
-        }
-        const state = this.#held ?? own.connection.state;
-        this.#held = undefined;
-        this.#own = undefined;
-        this.#ownChanged(state, true);
-      });
-  }
-
-  #ownChanged(state: ConnectionState, ended: boolean, retryOnly = false): void {
-    if (!retryOnly && state !== this.#ownState) this.#stateVersion++;
-    this.#ownState = state;
-    const source: Source = {
-      state,
-      retry: this.#ownRetry,
-      protocol: this.#own?.protocol ?? '',
-      stateVersion: this.#stateVersion,
-      retryVersion: this.#retryVersion,
-    };
-    this.#dispatch({ type: 'own', source, ended });
   }
 
   /** A frame of the own connection: for the other tabs, and for this tab's listeners. */
@@ -638,7 +581,7 @@ export class SharedWebSocket<In = Data, Out = Data> implements WebSocketLike<In,
     if (!m.final && isOpen(m.view)) this.#deliver(data);
   }
 
-  readonly #write = (wire: Data): boolean => this.#own?.send(wire) ?? false;
+  readonly #write = (wire: Data): boolean => this.#own?.socket.send(wire) ?? false;
 
   readonly #post = (seq: number, round: number, data: Data): boolean => {
     try {
