@@ -65,6 +65,7 @@ const storybookPlugins = (project: string) =>
 const entryPoints = [
   { find: /^web-socket-client$/, replacement: here('./src/core/index.ts') },
   { find: /^web-socket-client\/react$/, replacement: here('./src/react/index.ts') },
+  { find: /^web-socket-client\/tabs$/, replacement: here('./src/tabs/index.ts') },
 ];
 
 /**
@@ -90,6 +91,7 @@ export default defineConfig({
             'test/docs/**/*.test.ts',
             'test/scripts/**/*.test.ts',
             'test/runtimes/**/*.test.ts',
+            'test/tabs/**/*.test.ts',
           ],
         },
       },

@@ -37,9 +37,13 @@ const config: StorybookConfig = {
         alias: [
           { find: /^web-socket-client$/, replacement: src('core/index.ts') },
           { find: /^web-socket-client\/react$/, replacement: src('react/index.ts') },
+          { find: /^web-socket-client\/tabs$/, replacement: src('tabs/index.ts') },
         ],
       },
       optimizeDeps: { include: ['mock-socket'] },
+      // The sources, as a development build: errors carry their full prose (tsdown sets this
+      // for the library builds, vite.config.ts for the tests).
+      define: { __DEV__: 'true' },
     }),
 };
 

@@ -48,6 +48,7 @@ const BENCHMARKS = [
   { id: 'memory', file: 'memory.mjs', title: 'Memory and handles', chart: 'memory.svg' },
   { id: 'latency', file: 'latency.mjs', title: 'Reconnect latency', chart: 'latency.svg' },
   { id: 'herd', file: 'herd.mjs', title: 'Thundering herd (simulation)', chart: 'herd.svg' },
+  { id: 'tabs', file: 'tabs.mjs', title: 'Tabs: one connection per browser', chart: 'tabs.svg' },
 ];
 
 const flags = parseFlags();
@@ -181,6 +182,15 @@ const headlines = () => {
       `**Herd (${fmt(herd.cfg.clients)} real clients, ${herd.cfg.down / 1000} s outage, virtual clock):** peak ${fmtRange(j.peak, 0)} connects/100 ms with the shipped default backoff vs ${fmt(p.peak.median)} with the same schedule unjittered; p99 reconnect after the return ${fmtRange(j.p99, 0)} ms vs ${fmt(p.p99.median)} ms.`,
     );
   }
+  const tabs = get('tabs');
+  if (tabs) {
+    const row = (id) => tabs.rows.find((r) => r.id === id);
+    const shared = row('shared');
+    const perTab = row('per-tab');
+    lines.push(
+      `**Tabs (${tabs.cfg.tabs} pages of one Chromium, heartbeat every ${fmt(tabs.cfg.interval)} ms):** shared ${fmt(shared.open.median)} connection and ${fmtRange(shared.pingsPerMinute, 0)} heartbeat frames/min at the server vs ${fmt(perTab.open.median)} connections and ${fmtRange(perTab.pingsPerMinute, 0)} for one socket per tab (${fmtRange(tabs.ratio.pingsPerMinute, 3)}× per run); after one drop ${fmtRange(shared.reconnects, 0)} reconnect vs ${fmtRange(perTab.reconnects, 0)}.`,
+    );
+  }
   return lines.map((l) => `- ${l}`).join('\n');
 };
 
@@ -192,6 +202,7 @@ const NOTES = {
   memory: '',
   latency: '',
   herd: '',
+  tabs: '',
 };
 
 /** package.json's size-limit entries, as CI enforces them: "name ≤ limit; …". */
@@ -220,7 +231,9 @@ if (write) {
   }
   const m = machine();
   // The browser the Chromium benchmarks drove says its version; --version is the fallback.
-  const driven = [get('browser-throughput'), get('react-load')].find((r) => r?.chromium)?.chromium;
+  const driven = [get('browser-throughput'), get('react-load'), get('tabs')].find(
+    (r) => r?.chromium,
+  )?.chromium;
   const chromium = driven
     ? `Chromium ${driven} (as reported by the browser the benchmarks drove, \`${CHROMIUM_NAME}\`)`
     : (m.chromium ?? 'not found: the Chromium benchmarks did not run');

@@ -1,0 +1,181 @@
+import { type Data, type DropReason, InvalidOptionError, type QueueOptions } from '../core/index';
+import { byteLength } from '../core/transport';
+
+interface Item<Out> {
+  readonly data: Out;
+  readonly wire: Data;
+  readonly size: number;
+  /** When `send` accepted it (the scheduler's clock): `maxAge` counts from here. */
+  readonly at: number;
+  /** Its number in this tab's stream to the leader, given when it is first handed over. */
+  seq: number;
+}
+
+const bound = (value: number, name: string): number => {
+  if (!(value >= 0) || value === Number.POSITIVE_INFINITY) {
+    throw new InvalidOptionError(
+      __DEV__
+        ? `${name} must be a finite number >= 0, got ${String(value)}.`
+        : `${name} ${String(value)}`,
+    );
+  }
+  return value;
+};
+
+/**
+ * One tab's messages on their way to the connection: queued while no open leader is known
+ * (bounded by count, bytes and age, as the core's queue), then handed over in order. A message
+ * handed to another tab stays "in flight" until that leader says it wrote it (`written`), and goes
+ * back to the front of the queue if it refused it (`refused`) or left before writing it
+ * (`requeue`). Every message leaves by one door only: written, reported to `drop`, or taken.
+ */
+export class Outbox<Out> {
+  readonly #maxMessages: number;
+  readonly #maxBytes: number;
+  readonly #maxAge: number;
+  readonly #enabled: boolean;
+  readonly #drop: (data: Out, reason: DropReason) => void;
+  #queued: Item<Out>[] = [];
+  #bytes = 0;
+  #inFlight: Item<Out>[] = [];
+  #seq = 0;
+  /** Grows each time messages go back to the queue: a refusal of an older copy is ignored. */
+  #round = 0;
+
+  constructor(options: QueueOptions | false, drop: (data: Out, reason: DropReason) => void) {
+    const o = options || {};
+    this.#enabled = options !== false;
+    this.#maxMessages = bound(o.maxMessages ?? 1000, 'queue maxMessages');
+    this.#maxBytes = bound(o.maxBytes ?? 1 << 20, 'queue maxBytes');
+    this.#maxAge = bound(o.maxAge ?? 30_000, 'queue maxAge');
+    this.#drop = drop;
+  }
+
+  get values(): Out[] {
+    return this.#queued.map((m) => m.data);
+  }
+
+  /** How many are queued. */
+  get size(): number {
+    return this.#queued.length;
+  }
+
+  get inFlight(): number {
+    return this.#inFlight.length;
+  }
+
+  /** Holds a message; false (and nothing held) when the queue is off or full. */
+  offer(data: Out, wire: Data, now: number): boolean {
+    this.expire(now);
+    const size = byteLength(wire);
+    if (
+      !this.#enabled ||
+      this.#queued.length >= this.#maxMessages ||
+      this.#bytes + size > this.#maxBytes
+    ) {
+      return false;
+    }
+    this.#queued.push({ data, wire, size, at: now, seq: -1 });
+    this.#bytes += size;
+    return true;
+  }
+
+  /** Discards, with a report, every queued message older than `maxAge`. */
+  expire(now: number): void {
+    while (this.#queued[0] && now - this.#queued[0].at > this.#maxAge) {
+      const m = this.#queued.shift() as Item<Out>;
+      this.#bytes -= m.size;
+      this.#drop(m.data, 'expired');
+    }
+  }
+
+  /** The leader's own messages: written in order while `write` takes them. */
+  flush(write: (wire: Data) => boolean, now: number): void {
+    this.expire(now);
+    while (this.#queued[0] && write(this.#queued[0].wire)) this.#take();
+  }
+
+  /**
+   * A follower's messages: each is numbered and handed to `post` in order, and stays in flight.
+   * `post` returns false when it could not hand it over (the channel refused it): it stays queued.
+   */
+  handOver(post: (seq: number, round: number, wire: Data) => boolean, now: number): void {
+    this.expire(now);
+    for (let m = this.#queued[0]; m; m = this.#queued[0]) {
+      if (m.seq < 0) m.seq = this.#seq;
+      if (!post(m.seq, this.#round, m.wire)) return;
+      if (m.seq === this.#seq) this.#seq++;
+      this.#inFlight.push(this.#take());
+    }
+  }
+
+  /** A message sent while an open leader is known and nothing waits: straight into flight. */
+  post(
+    data: Out,
+    wire: Data,
+    now: number,
+    post: (seq: number, round: number, wire: Data) => boolean,
+  ): boolean {
+    const seq = this.#seq;
+    if (!post(seq, this.#round, wire)) return false;
+    this.#seq++;
+    // Its size is counted only if it comes back to the queue: the hot path stays lean.
+    this.#inFlight.push({ data, wire, size: -1, at: now, seq });
+    return true;
+  }
+
+  /** The leader wrote every message numbered below `next`. */
+  written(next: number): void {
+    const i = this.#inFlight.findIndex((m) => m.seq >= next);
+    this.#inFlight = i < 0 ? [] : this.#inFlight.slice(i);
+  }
+
+  /** The leader refused `seq` of `round`; it and those after it go back to the queue. */
+  refused(seq: number, round: number): boolean {
+    if (round !== this.#round) return false;
+    this.requeue(seq);
+    return true;
+  }
+
+  /**
+   * Messages in flight from `next` on (all of them without `next`) go back to the front of the
+   * queue, in order, beyond the bounds: `send` accepted them already.
+   */
+  requeue(next = 0): void {
+    const back = this.#inFlight.filter((m) => m.seq >= next);
+    this.#inFlight = [];
+    if (!back.length) return;
+    this.#round++;
+    const items = back.map((m) => (m.size < 0 ? { ...m, size: byteLength(m.wire) } : m));
+    for (const m of items) this.#bytes += m.size;
+    this.#queued = [...items, ...this.#queued];
+  }
+
+  /**
+   * The leader vanished (its tab crashed) with messages in flight: whether it wrote them is not
+   * known. Like messages handed to a transport that then died, they are not sent again (no
+   * duplicates) and may be lost.
+   */
+  abandon(): void {
+    this.#inFlight = [];
+  }
+
+  /** Empties the queue without reports: the caller takes the messages over. */
+  take(): Out[] {
+    const values = this.values;
+    this.#queued = [];
+    this.#bytes = 0;
+    return values;
+  }
+
+  /** Empties the queue, reporting every message as dropped for `reason`. */
+  discard(reason: DropReason): void {
+    for (const data of this.take()) this.#drop(data, reason);
+  }
+
+  #take(): Item<Out> {
+    const m = this.#queued.shift() as Item<Out>;
+    this.#bytes -= m.size;
+    return m;
+  }
+}

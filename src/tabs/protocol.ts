@@ -1,0 +1,78 @@
+import type { Data } from '../core/index';
+import type { RetryWire, StateWire } from './wire-state';
+
+/**
+ * The name tabs meet under, for the lock and the BroadcastChannel alike. The protocol version is
+ * part of it: after a deploy, tabs of the old and the new app never talk to each other (each
+ * version then has its connection until the old tabs are gone).
+ */
+export const meetingName = (channel: string): string => `web-socket-client/tabs/1:${channel}`;
+
+/**
+ * Per follower, the sequence number the leader expects next: every message below it was written
+ * to the connection.
+ */
+export type Written = Readonly<Record<string, number>>;
+
+/**
+ * What tabs say to each other. Every message names its sender (`from`, a tab id); what a leader
+ * says carries its `epoch`, which grows with every new leader, so a late message of an old leader
+ * is recognised and ignored. Sends carry the epoch of the leader they are meant for.
+ */
+export type TabMessage =
+  /** A tab joined or woke up: the leader answers with its `state`. */
+  | { readonly type: 'hello'; readonly from: string }
+  /** The leader's connection. Each part has its version, so hearing it twice changes nothing. */
+  | {
+      readonly type: 'state';
+      readonly from: string;
+      readonly epoch: number;
+      readonly stateVersion: number;
+      readonly retryVersion: number;
+      readonly state: StateWire;
+      readonly retry: RetryWire;
+      readonly protocol: string;
+    }
+  /** A frame the leader received, before decoding: each tab decodes with its own codec. */
+  | { readonly type: 'frame'; readonly from: string; readonly epoch: number; readonly data: Data }
+  /**
+   * A follower's message for the connection, already encoded. `seq` counts the follower's
+   * messages; `round` counts how often it had to send them again after a refusal.
+   */
+  | {
+      readonly type: 'send';
+      readonly from: string;
+      readonly epoch: number;
+      readonly seq: number;
+      readonly round: number;
+      readonly data: Data;
+    }
+  /** What the leader wrote, per follower (batched: one message for many sends). */
+  | { readonly type: 'ack'; readonly from: string; readonly epoch: number; readonly next: Written }
+  /** The leader could not write `seq` of `to` (not open, or out of turn): send it again later. */
+  | {
+      readonly type: 'nack';
+      readonly from: string;
+      readonly epoch: number;
+      readonly to: string;
+      readonly seq: number;
+      readonly round: number;
+    }
+  /** A follower's "retry now". */
+  | { readonly type: 'reconnect'; readonly from: string; readonly epoch: number }
+  /** A follower stopped following (closed, or its page is going away). */
+  | { readonly type: 'leave'; readonly from: string }
+  /**
+   * The leader stops leading (its page is going away or freezing, or no tab is left). Its
+   * connection may not have closed yet. `next`: what it wrote, so followers send the rest again.
+   */
+  | { readonly type: 'bye'; readonly from: string; readonly epoch: number; readonly next: Written }
+  /** The leader's connection ended for good (gave up, or the policy said stop): every tab ends. */
+  | {
+      readonly type: 'end';
+      readonly from: string;
+      readonly epoch: number;
+      readonly state: StateWire;
+      /** Its last retry state: why it ended (the error of the attempt that gave up). */
+      readonly retry: RetryWire;
+    };

@@ -1,0 +1,310 @@
+/**
+ * The protocol between tabs as a pure function: each case feeds events to `reduce` and reads
+ * the model, the state told and the effects, with no shell, channel or timer involved.
+ */
+import { describe, expect, it } from 'vitest';
+import { Connected, type ConnectionState, Disconnected } from '../../src/core';
+import type { TabMessage } from '../../src/tabs/protocol';
+import {
+  type Config,
+  type Effect,
+  type Event,
+  hearsFrame,
+  IDLE,
+  initialModel,
+  LOST,
+  type Model,
+  reduce,
+  retryOf,
+  route,
+  type Source,
+} from '../../src/tabs/reducer';
+import { retryToWire, stateToWire } from '../../src/tabs/wire-state';
+
+const config: Config = { self: 'me', takeoverDelay: 50, censusInterval: 5000 };
+const NOW = 2_000_000;
+
+/** Feeds `events` in order (and each `continue` the steps ask for); what happened. */
+const run = (model: Model, ...events: Event[]) => {
+  const told: ConnectionState[] = [];
+  const effects: Effect[] = [];
+  const queue = [...events];
+  let m = model;
+  for (let event = queue.shift(); event; event = queue.shift()) {
+    const step = reduce(m, event, config, NOW);
+    m = step.model;
+    if (step.state) told.push(step.state);
+    for (const effect of step.effects) {
+      if (effect.type === 'continue') queue.push({ type: 'continue' });
+      else effects.push(effect);
+    }
+  }
+  return { model: m, told: told.map((s) => s.type), effects };
+};
+
+const state = (
+  from: string,
+  epoch: number,
+  version: number,
+  s: ConnectionState,
+  retry = IDLE,
+): Event => ({
+  type: 'heard',
+  message: {
+    type: 'state',
+    from,
+    epoch,
+    stateVersion: version,
+    retryVersion: version,
+    state: stateToWire(s),
+    retry: retryToWire(retry),
+    protocol: '',
+  },
+});
+const heard = (message: TabMessage): Event => ({ type: 'heard', message });
+const own = (s: ConnectionState, version: number, ended = false): Event => ({
+  type: 'own',
+  source: { state: s, retry: IDLE, protocol: '', stateVersion: version, retryVersion: 0 } as Source,
+  ended,
+});
+const types = (effects: Effect[]) => effects.map((e) => e.type);
+const posted = (effects: Effect[]) =>
+  effects.flatMap((e) => (e.type === 'post' ? [e.message.type] : []));
+
+/** A follower of `leader` (epoch 100) whose view is connected. */
+const following = (leader = 'L') =>
+  run(initialModel, { type: 'start' }, state(leader, 100, 1, new Connected()));
+
+describe('a follower', () => {
+  it('joins: asks for the lock and says hello; mirrors the leader it hears', () => {
+    const start = run(initialModel, { type: 'start' });
+    expect(types(start.effects)).toEqual(['request', 'post']);
+    expect(posted(start.effects)).toEqual(['hello']);
+    const { model, told, effects } = following();
+    expect(told).toEqual(['connected']);
+    expect(model.leader).toBe('L');
+    expect(model.epoch).toBe(100);
+    // Opening flushes the queue before anyone hears of it.
+    expect(types(effects)).toContain('flush');
+    expect(route(model)).toBe('leader');
+  });
+
+  it('ignores a repeat of the same versions, and anything of an older epoch', () => {
+    const { model } = following();
+    expect(run(model, state('L', 100, 1, new Connected())).model).toBe(model);
+    const late = run(
+      model,
+      state('OLD', 99, 7, new Disconnected({ code: 1006 })),
+      heard({ type: 'bye', from: 'OLD', epoch: 99, next: {} }),
+      heard({
+        type: 'end',
+        from: 'OLD',
+        epoch: 99,
+        state: { type: 'disconnected', code: 1008 },
+        retry: retryToWire(IDLE),
+      }),
+    );
+    expect(late.told).toEqual([]);
+    expect(late.model).toBe(model);
+    expect(hearsFrame(model, 'OLD', 99)).toBe(false);
+    expect(hearsFrame(model, 'L', 100)).toBe(true);
+  });
+
+  it('a newer leader without a word from the old one: a loss (1006), orphans what was in flight', () => {
+    const { model } = following();
+    const {
+      told,
+      effects,
+      model: next,
+    } = run(model, state('N', 101, 0, { type: 'connecting' } as ConnectionState));
+    expect(told).toEqual(['disconnected', 'reconnecting']);
+    expect(types(effects)).toContain('orphan');
+    expect(next.leader).toBe('N');
+    expect(retryOf(next, IDLE)).toMatchObject({ phase: 'dialing', attempt: 1, lastClose: LOST });
+    const back = run(next, state('N', 101, 1, new Connected()));
+    expect(back.told).toEqual(['reconnected']);
+  });
+
+  it('a bye: a loss (1001), and the unwritten messages go back to the queue', () => {
+    const { model } = following();
+    const { told, effects } = run(
+      model,
+      heard({ type: 'bye', from: 'L', epoch: 100, next: { me: 7 } }),
+    );
+    expect(told).toEqual(['disconnected', 'reconnecting']);
+    expect(effects).toContainEqual({ type: 'requeue', next: 7 });
+  });
+
+  it('a tie (two leaders, one epoch): the one that speaks last, and a hello to make it speak', () => {
+    const { model } = following();
+    const { effects, model: next } = run(model, state('T', 100, 0, new Connected()));
+    expect(next.leader).toBe('T');
+    expect(posted(effects)).toContain('hello');
+  });
+
+  it('an end ends this tab too, with the leader’s Disconnected, and leaves the queue', () => {
+    const { model } = following();
+    const {
+      told,
+      effects,
+      model: next,
+    } = run(
+      model,
+      heard({
+        type: 'end',
+        from: 'L',
+        epoch: 100,
+        state: { type: 'disconnected', code: 4008, reason: 'policy' },
+        retry: retryToWire(IDLE),
+      }),
+    );
+    expect(told).toEqual(['disconnected']);
+    expect(next.final).toBe(true);
+    expect(next.phase).toBe('ended');
+    expect(types(effects)).toEqual(['discard', 'end', 'abandon', 'stop']);
+  });
+
+  it('close: Disconnecting, then Disconnected with the code; leaves the queue and says leave', () => {
+    const { model } = following();
+    const { told, effects, model: next } = run(model, { type: 'close', code: 4000, reason: 'x' });
+    expect(told).toEqual(['disconnecting', 'disconnected']);
+    expect(next.view).toMatchObject({ code: 4000, reason: 'x' });
+    expect(types(effects)).toEqual(['discard', 'abandon', 'post', 'stop', 'end']);
+    expect(posted(effects)).toEqual(['leave']);
+    expect(route(next)).toBe('refuse');
+  });
+});
+
+describe('taking over', () => {
+  it('after an unannounced leader: announce, then dial only after the takeover delay', () => {
+    const { model } = following();
+    const granted = run(model, { type: 'granted' });
+    expect(granted.model.phase).toBe('taking-over');
+    expect(granted.model.epoch).toBe(NOW);
+    expect(granted.told).toEqual(['disconnected', 'reconnecting']);
+    expect(granted.effects).toContainEqual({ type: 'arm', timer: 'takeover', delay: 50 });
+    expect(types(granted.effects)).not.toContain('dial');
+    expect(posted(granted.effects)).toEqual(['state']);
+    const dialed = run(granted.model, { type: 'timer', timer: 'takeover' });
+    expect(types(dialed.effects)).toEqual(['disarm', 'dial']);
+    expect(dialed.model.phase).toBe('leading');
+  });
+
+  it('waits even after a clean bye: the server hears a closed connection go a moment late', () => {
+    const { model } = following();
+    const granted = run(model, heard({ type: 'bye', from: 'L', epoch: 100, next: {} }), {
+      type: 'granted',
+    });
+    expect(granted.model.phase).toBe('taking-over');
+    expect(granted.model.predecessor).toEqual({ id: 'L', epoch: 100 });
+    expect(types(granted.effects)).not.toContain('dial');
+  });
+
+  it('an end of the leader before it ends this tab even while it takes over', () => {
+    const { model } = following();
+    const granted = run(model, { type: 'granted' });
+    const ended = run(
+      granted.model,
+      heard({
+        type: 'end',
+        from: 'L',
+        epoch: 100,
+        state: { type: 'disconnected', code: 4008 },
+        retry: retryToWire(IDLE),
+      }),
+    );
+    expect(ended.model.phase).toBe('ended');
+    expect(posted(ended.effects)).toEqual(['end']);
+    expect(types(ended.effects)).toContain('release');
+  });
+
+  it('epochs only grow: past what it heard, even when the clock is behind', () => {
+    const { model } = run(
+      initialModel,
+      { type: 'start' },
+      state('L', NOW + 500, 1, new Connected()),
+    );
+    expect(run(model, { type: 'granted' }).model.epoch).toBe(NOW + 501);
+  });
+
+  it('a grant that comes too late (frozen, ended) is handed back', () => {
+    const { model } = following();
+    const frozen = run(model, { type: 'signal', signal: 'freeze' });
+    expect(types(frozen.effects)).toEqual(['abandon']);
+    expect(types(run(frozen.model, { type: 'granted' }).effects)).toEqual(['release']);
+  });
+});
+
+describe('leading', () => {
+  const leading = () => {
+    const { model } = run(
+      initialModel,
+      { type: 'start' },
+      { type: 'granted' },
+      { type: 'timer', timer: 'takeover' },
+      own({ type: 'connecting' } as ConnectionState, 1),
+      own(new Connected(), 2),
+    );
+    return model;
+  };
+
+  it('mirrors its own connection, and announces each change', () => {
+    const model = leading();
+    expect(model.view.type).toBe('connected');
+    expect(route(model)).toBe('own');
+    const lost = run(model, own(new Disconnected({ code: 1006 }), 3));
+    expect(lost.told).toEqual(['disconnected', 'reconnecting']);
+    expect(posted(lost.effects)).toEqual(['state']);
+  });
+
+  it('answers hello with its state', () => {
+    expect(posted(run(leading(), heard({ type: 'hello', from: 'F' })).effects)).toEqual(['state']);
+  });
+
+  it('close: relays while tabs wait, counts them again later, and goes when none does', () => {
+    const model = leading();
+    const closed = run(model, { type: 'close', code: 4001, reason: 'done' });
+    expect(closed.told).toEqual(['disconnecting', 'disconnected']);
+    expect(closed.model.phase).toBe('relaying');
+    expect(types(closed.effects)).toContain('census');
+    const waiting = run(closed.model, { type: 'census', waiting: 2 });
+    expect(waiting.effects).toEqual([{ type: 'arm', timer: 'census', delay: 5000 }]);
+    const none = run(waiting.model, { type: 'census', waiting: 0 });
+    expect(none.effects).toEqual([
+      { type: 'bye' },
+      { type: 'shut', code: 4001, reason: 'done' },
+      { type: 'disarm', timer: 'census' },
+    ]);
+    const ended = run(none.model, own(new Disconnected({ code: 4001 }), 9, true));
+    expect(types(ended.effects)).toEqual(['release', 'stop']);
+  });
+
+  it('its connection ended by itself: end for every tab, then let go', () => {
+    const { effects, told } = run(leading(), own(new Disconnected({ code: 4008 }), 3, true));
+    expect(told).toEqual(['disconnected']);
+    expect(posted(effects)).toEqual(['end']);
+    expect(types(effects)).toEqual(['discard', 'end', 'post', 'release', 'stop']);
+  });
+
+  it('a page that goes away says bye, closes its connection and stops leading', () => {
+    const { effects, model } = run(leading(), { type: 'signal', signal: 'leave' });
+    expect(effects).toEqual([{ type: 'bye' }, { type: 'shut', code: 1000, reason: undefined }]);
+    expect(model.phase).toBe('leaving');
+  });
+
+  it('a freeze: bye, close its connection, let go at once, and follow after resume', () => {
+    const frozen = run(leading(), { type: 'signal', signal: 'freeze' });
+    expect(types(frozen.effects)).toEqual(['bye', 'shut', 'release']);
+    expect(frozen.told).toEqual(['disconnected', 'reconnecting']);
+    const resumed = run(frozen.model, { type: 'signal', signal: 'resume' });
+    expect(types(resumed.effects)).toEqual(['request', 'post']);
+    expect(resumed.model.phase).toBe('following');
+  });
+
+  it('once closed, refuses its own sends while it relays for the others', () => {
+    const closed = run(leading(), { type: 'close' }).model;
+    expect(route(closed)).toBe('refuse');
+    expect(closed.phase).toBe('relaying');
+    expect(closed.view).toMatchObject({ type: 'disconnected', code: undefined });
+  });
+});

@@ -1,0 +1,632 @@
+/**
+ * The shared socket over the in-memory platform (test/tabs/support): several simulated tabs, one
+ * Web Lock, one BroadcastChannel, one scripted server and one clock. Every delivery and lock
+ * grant is a task the test runs, so the orders a browser makes rare are made on purpose.
+ */
+import { describe, expect, it } from 'vitest';
+import {
+  ConnectTimeoutError,
+  type Disconnected,
+  InvalidCloseError,
+  InvalidOptionError,
+  InvalidUrlError,
+  json,
+  NoWebSocketError,
+  SocketEndedError,
+  WebSocket,
+} from '../../src/core';
+import { SharedWebSocket, sharedSocket } from '../../src/tabs';
+import { SimBrowser, type SimTab } from './support/browser';
+
+/** The default takeover delay. */
+const TAKEOVER = 100;
+const LOCK = 'web-socket-client/tabs/1:test';
+
+/** A browser with `n` tabs, all settled: one leader connected, the others following. */
+const tabs = async (n: number) => {
+  const browser = new SimBrowser();
+  const list: SimTab[] = [];
+  for (let i = 0; i < n; i++) list.push(browser.open());
+  await browser.advance(TAKEOVER);
+  return { browser, tabs: list };
+};
+
+describe('one connection for every tab', () => {
+  it('elects the first tab, which dials once; every tab is connected', async () => {
+    const { browser, tabs: list } = await tabs(5);
+    expect(browser.server.connections).toHaveLength(1);
+    expect(browser.server.maxLive).toBe(1);
+    expect(list.map((t) => t.role)).toEqual([
+      'leader',
+      'follower',
+      'follower',
+      'follower',
+      'follower',
+    ]);
+    for (const tab of list) expect(tab.types).toEqual(['connecting', 'connected']);
+    expect(browser.hub.holder(LOCK)).toBe('t1');
+    expect(browser.hub.waiting(LOCK)).toEqual(['t2', 't3', 't4', 't5']);
+  });
+
+  it('waits the takeover delay before the first dial: an unannounced leader may be closing', async () => {
+    const browser = new SimBrowser();
+    const tab = browser.open();
+    await browser.advance(TAKEOVER - 1);
+    expect(tab.role).toBe('leader');
+    expect(browser.server.connections).toHaveLength(0);
+    await browser.advance(1);
+    expect(browser.server.connections).toHaveLength(1);
+    expect(tab.state).toBe('connected');
+  });
+
+  it('hands every frame from the server to every tab, once and in order', async () => {
+    const { browser, tabs: list } = await tabs(4);
+    for (let i = 1; i <= 20; i++) browser.server.broadcast(`m${i}`);
+    await browser.quiet();
+    const expected = Array.from({ length: 20 }, (_, i) => `m${i + 1}`);
+    for (const tab of list) expect(tab.messages).toEqual(expected);
+  });
+
+  it("writes each tab's sends once, in that tab's order, and says true", async () => {
+    const { browser, tabs: list } = await tabs(3);
+    for (let round = 0; round < 10; round++) for (const tab of list) expect(tab.send()).toBe(true);
+    await browser.quiet();
+    for (const tab of list) expect(browser.framesOf(tab)).toEqual(tab.accepted);
+    expect(browser.server.frames).toHaveLength(30);
+    // Acknowledged: nothing stays in flight at the followers.
+    expect(list.every((t) => t.socket.queued.length === 0)).toBe(true);
+  });
+
+  it('decodes and encodes with each tab’s own codec; the leader forwards frames as they are', async () => {
+    const browser = new SimBrowser();
+    const plain = browser.open();
+    const typed = new SharedWebSocket<{ n: number }, { n: number }>(browser.url, {
+      channel: 'test',
+      tabId: 'typed',
+      locks: browser.hub.locksFor('typed'),
+      BroadcastChannel: browser.hub.channelFor('typed'),
+      WebSocket: browser.server.implementationFor('typed'),
+      scheduler: browser.clock.forTab(),
+      environment: null,
+      lifecycle: null,
+      codec: json(),
+    });
+    const heard: { n: number }[] = [];
+    typed.messages.subscribe((m) => heard.push(m));
+    await browser.advance(TAKEOVER);
+    browser.server.broadcast('{"n":1}');
+    await browser.quiet();
+    expect(plain.messages).toEqual(['{"n":1}']);
+    expect(heard).toEqual([{ n: 1 }]);
+    expect(typed.send({ n: 2 })).toBe(true);
+    await browser.quiet();
+    expect(browser.server.frames).toEqual(['{"n":2}']);
+    typed.close();
+  });
+
+  it('mirrors the protocol the server chose, and "" while not open', async () => {
+    const browser = new SimBrowser();
+    browser.server.protocol = 'chat.v1';
+    const leader = browser.open({ protocols: ['chat.v1'] });
+    const follower = browser.open();
+    expect(follower.socket.protocol).toBe('');
+    await browser.advance(TAKEOVER);
+    expect(leader.socket.protocol).toBe('chat.v1');
+    expect(follower.socket.protocol).toBe('chat.v1');
+    browser.server.accepting = false;
+    browser.server.dropAll();
+    await browser.quiet();
+    expect(follower.socket.protocol).toBe('');
+  });
+});
+
+describe('a follower while the connection is down', () => {
+  it('queues under its own bounds, says false when full, and flushes in order on open', async () => {
+    const { browser, tabs: list } = await tabs(2);
+    const [, follower] = list as [SimTab, SimTab];
+    browser.server.accepting = false;
+    browser.server.dropAll();
+    await browser.quiet();
+    expect(follower.types.slice(-2)).toEqual(['disconnected', 'reconnecting']);
+    const bounded = browser.open({ queue: { maxMessages: 2 } });
+    await browser.quiet();
+    expect([bounded.send(), bounded.send(), bounded.send()]).toEqual([true, true, false]);
+    expect(bounded.socket.queued).toEqual(['t3:1', 't3:2']);
+    for (let i = 0; i < 3; i++) follower.send();
+    browser.server.accepting = true;
+    await browser.advance(100);
+    expect(follower.state).toBe('reconnected');
+    expect(browser.framesOf(follower)).toEqual(['t2:1', 't2:2', 't2:3']);
+    expect(browser.framesOf(bounded)).toEqual(['t3:1', 't3:2']);
+    // A tab that joined during the outage never had a connection: Connected, not Reconnected.
+    expect(bounded.types).toEqual(['connecting', 'disconnected', 'reconnecting', 'reconnected']);
+  });
+
+  it('reports a queued message that expired, as a local socket does', async () => {
+    const { browser, tabs: list } = await tabs(2);
+    const follower = list[1] as SimTab;
+    browser.server.accepting = false;
+    browser.server.dropAll();
+    await browser.quiet();
+    const short = browser.open({ queue: { maxAge: 150 } });
+    await browser.quiet();
+    short.send();
+    await browser.advance(200);
+    browser.server.accepting = true;
+    await browser.advance(100);
+    expect(short.dropped).toEqual([{ data: 't3:1', reason: 'expired' }]);
+    expect(browser.framesOf(short)).toEqual([]);
+    expect(follower.state).toBe('reconnected');
+  });
+
+  it('sends again, in order, what the leader refused while its connection went down', async () => {
+    const { browser, tabs: list } = await tabs(2);
+    const follower = list[1] as SimTab;
+    // The follower still believes the leader open: its sends are in flight when the link drops.
+    for (let i = 0; i < 3; i++) follower.send();
+    browser.server.accepting = false;
+    browser.server.dropAll();
+    await browser.quiet();
+    expect(browser.framesOf(follower)).toEqual([]);
+    expect(follower.socket.queued).toEqual(['t2:1', 't2:2', 't2:3']);
+    follower.send();
+    browser.server.accepting = true;
+    await browser.advance(100);
+    expect(browser.framesOf(follower)).toEqual(['t2:1', 't2:2', 't2:3', 't2:4']);
+  });
+});
+
+describe('takeover', () => {
+  it('after a crash: the next tab dials after the takeover delay, every tab sees a loss then reconnected', async () => {
+    const { browser, tabs: list } = await tabs(4);
+    const [leader, next, ...rest] = list as [SimTab, SimTab, SimTab, SimTab];
+    leader.crash();
+    await browser.quiet();
+    expect(next.role).toBe('leader');
+    expect(browser.server.connections).toHaveLength(1);
+    await browser.advance(TAKEOVER);
+    expect(browser.server.connections).toHaveLength(2);
+    expect(browser.server.maxLive).toBe(1);
+    for (const tab of [next, ...rest]) {
+      expect(tab.types).toEqual([
+        'connecting',
+        'connected',
+        'disconnected',
+        'reconnecting',
+        'reconnected',
+      ]);
+      const loss = tab.states[2] as Disconnected;
+      expect([loss.code, loss.reason]).toEqual([1006, 'leader tab lost']);
+    }
+    browser.server.broadcast('after');
+    await browser.quiet();
+    for (const tab of [next, ...rest]) expect(tab.messages).toEqual(['after']);
+  });
+
+  it('after a page that went away: its bye tells 1001, and what it had not written goes again', async () => {
+    const { browser, tabs: list } = await tabs(3);
+    const [leader, follower, other] = list as [SimTab, SimTab, SimTab];
+    follower.send();
+    await browser.quiet();
+    // Two more in flight when the page goes: the leader never reads them.
+    follower.send();
+    follower.send();
+    leader.lifecycle.emit('leave');
+    leader.crash();
+    await browser.advance(TAKEOVER);
+    const loss = follower.states[2] as Disconnected;
+    expect([loss.code, loss.reason]).toEqual([1001, 'leader tab left']);
+    expect(other.types).toEqual([
+      'connecting',
+      'connected',
+      'disconnected',
+      'reconnecting',
+      'reconnected',
+    ]);
+    expect(follower.role).toBe('leader');
+    expect(browser.framesOf(follower)).toEqual(['t2:1', 't2:2', 't2:3']);
+    expect(browser.server.maxLive).toBe(1);
+  });
+
+  it('a follower promoted while its sends are queued writes them first, in order', async () => {
+    const { browser, tabs: list } = await tabs(3);
+    const [leader, follower, other] = list as [SimTab, SimTab, SimTab];
+    browser.server.accepting = false;
+    browser.server.dropAll();
+    await browser.quiet();
+    for (let i = 0; i < 3; i++) follower.send();
+    for (let i = 0; i < 2; i++) other.send();
+    leader.crash();
+    await browser.advance(TAKEOVER);
+    expect(follower.role).toBe('leader');
+    browser.server.accepting = true;
+    await browser.advance(1000);
+    expect(follower.state).toBe('reconnected');
+    expect(other.state).toBe('reconnected');
+    // Its own queue first (flushed before Reconnected is told), then the other tab's.
+    expect(browser.framesOf(follower)).toEqual(['t2:1', 't2:2', 't2:3']);
+    expect(browser.framesOf(other)).toEqual(['t3:1', 't3:2']);
+    expect(browser.server.frames.slice(0, 3)).toEqual(['t2:1', 't2:2', 't2:3']);
+    expect(browser.server.maxLive).toBe(1);
+  });
+
+  it('ignores what an old leader says late, once a newer leader spoke', async () => {
+    const { browser, tabs: list } = await tabs(3);
+    const [leader, , watcher] = list as [SimTab, SimTab, SimTab];
+    const epochOf = (tab: SimTab) =>
+      Math.max(
+        ...browser.hub.posted
+          .filter((p) => p.from === tab.id && (p.data as { type: string }).type === 'state')
+          .map((p) => (p.data as { epoch: number }).epoch),
+      );
+    const oldEpoch = epochOf(leader);
+    // A frame the old leader broadcast, still on its way to the watcher when its tab dies.
+    browser.server.broadcast('late');
+    const late = browser.hub.tasks.findIndex(
+      (t) => t.kind === 'message' && t.to.tab === watcher.id && t.from === leader.id,
+    );
+    const [held] = browser.hub.tasks.splice(late, 1);
+    expect(held?.kind).toBe('message');
+    leader.crash();
+    await browser.advance(TAKEOVER);
+    expect(watcher.state).toBe('reconnected');
+    expect(epochOf(list[1] as SimTab)).toBeGreaterThan(oldEpoch);
+    // Now the late frame, and an old state and end that would end everything.
+    const to = (held as unknown as { to: never }).to;
+    const old = (data: object) =>
+      browser.hub.tasks.push({
+        kind: 'message',
+        to,
+        from: leader.id,
+        data: { from: leader.id, epoch: oldEpoch, ...data },
+      });
+    browser.hub.tasks.push(held as (typeof browser.hub.tasks)[number]);
+    old({
+      type: 'state',
+      stateVersion: 99,
+      retryVersion: 99,
+      state: { type: 'disconnected', code: 1006 },
+      retry: { phase: 'idle', attempt: 0 },
+      protocol: '',
+    });
+    old({
+      type: 'end',
+      state: { type: 'disconnected', code: 1008 },
+      retry: { phase: 'idle', attempt: 0 },
+    });
+    old({ type: 'ack', next: { [watcher.id]: 99 } });
+    await browser.quiet();
+    expect(watcher.messages).toEqual([]);
+    expect(watcher.types).toEqual([
+      'connecting',
+      'connected',
+      'disconnected',
+      'reconnecting',
+      'reconnected',
+    ]);
+    expect(watcher.send()).toBe(true);
+    await browser.quiet();
+    expect(browser.framesOf(watcher)).toEqual(['t3:1']);
+  });
+
+  it('after a clean close of the last tab, a new one still waits the takeover delay', async () => {
+    const { browser, tabs: list } = await tabs(2);
+    const [leader, frozen] = list as [SimTab, SimTab];
+    // The frozen tab is out of the queue: the leader's user closes, nobody waits, it goes.
+    frozen.lifecycle.emit('freeze');
+    await browser.quiet();
+    leader.socket.close();
+    await browser.quiet();
+    expect(browser.server.live).toBe(0);
+    expect(browser.hub.holder(LOCK)).toBeUndefined();
+    frozen.lifecycle.emit('resume');
+    await browser.quiet();
+    expect(frozen.role).toBe('leader');
+    expect(browser.server.connections).toHaveLength(1);
+    await browser.advance(TAKEOVER);
+    expect(browser.server.connections).toHaveLength(2);
+    expect(frozen.state).toBe('reconnected');
+  });
+});
+
+describe('close()', () => {
+  it('in a follower ends only its part: the others keep the connection', async () => {
+    const { browser, tabs: list } = await tabs(3);
+    const [leader, follower, other] = list as [SimTab, SimTab, SimTab];
+    follower.socket.close(4000, 'bye');
+    await browser.quiet();
+    expect(follower.types).toEqual(['connecting', 'connected', 'disconnecting', 'disconnected']);
+    const last = follower.states.at(-1) as Disconnected;
+    expect([last.code, last.reason]).toEqual([4000, 'bye']);
+    expect(follower.send()).toBe(false);
+    expect(() => follower.socket.reconnect()).toThrow(SocketEndedError);
+    expect(browser.hub.waiting(LOCK)).toEqual(['t3']);
+    browser.server.broadcast('still');
+    await browser.quiet();
+    expect(leader.messages).toEqual(['still']);
+    expect(other.messages).toEqual(['still']);
+    expect(follower.messages).toEqual([]);
+    expect(browser.server.live).toBe(1);
+  });
+
+  it('in the leader ends its part, keeps leading for the others, and the last to go closes', async () => {
+    const { browser, tabs: list } = await tabs(3);
+    const [leader, follower, other] = list as [SimTab, SimTab, SimTab];
+    leader.socket.close();
+    await browser.quiet();
+    expect(leader.types).toEqual(['connecting', 'connected', 'disconnecting', 'disconnected']);
+    expect(browser.server.live).toBe(1);
+    expect(browser.server.connections).toHaveLength(1);
+    follower.send();
+    browser.server.broadcast('relayed');
+    await browser.quiet();
+    expect(browser.framesOf(follower)).toEqual(['t2:1']);
+    expect(other.messages).toEqual(['relayed']);
+    expect(leader.messages).toEqual([]);
+    follower.socket.close();
+    await browser.quiet();
+    expect(browser.server.live).toBe(1);
+    other.socket.close(4001, 'last one');
+    await browser.quiet();
+    expect(browser.server.live).toBe(0);
+    expect(browser.hub.holder(LOCK)).toBeUndefined();
+    // Nothing left: no timer of any tab, no listener of the page, no channel open.
+    expect(browser.clock.live()).toBe(0);
+    for (const tab of list) {
+      expect(tab.lifecycle.size).toBe(0);
+      expect(browser.hub.openChannels(tab.id)).toBe(0);
+    }
+  });
+
+  it('a relaying leader also goes when the tabs it waited for crash (census)', async () => {
+    const { browser, tabs: list } = await tabs(2);
+    const [leader, follower] = list as [SimTab, SimTab];
+    leader.socket.close();
+    await browser.quiet();
+    follower.crash();
+    await browser.advance(5_000);
+    expect(browser.server.live).toBe(0);
+    expect(browser.clock.live()).toBe(0);
+  });
+
+  it('refuses a close code a local socket refuses, and is idempotent', async () => {
+    const { browser, tabs: list } = await tabs(2);
+    const follower = list[1] as SimTab;
+    expect(() => follower.socket.close(1001)).toThrow(InvalidCloseError);
+    expect(() => follower.socket.close(1000, 'x'.repeat(124))).toThrow(InvalidCloseError);
+    follower.socket.close();
+    follower.socket.close(4000);
+    await browser.quiet();
+    expect(follower.types.filter((t) => t === 'disconnected')).toHaveLength(1);
+  });
+
+  it('reports queued messages as dropped (closed), as a local socket does', async () => {
+    const { browser, tabs: list } = await tabs(2);
+    const follower = list[1] as SimTab;
+    browser.server.accepting = false;
+    browser.server.dropAll();
+    await browser.quiet();
+    follower.send();
+    follower.send();
+    follower.socket.close();
+    await browser.quiet();
+    expect(follower.dropped).toEqual([
+      { data: 't2:1', reason: 'closed' },
+      { data: 't2:2', reason: 'closed' },
+    ]);
+  });
+
+  it('takeQueued hands the queued messages over without reports', async () => {
+    const { browser, tabs: list } = await tabs(2);
+    const follower = list[1] as SimTab;
+    browser.server.accepting = false;
+    browser.server.dropAll();
+    await browser.quiet();
+    follower.send();
+    expect(follower.socket.takeQueued()).toEqual(['t2:1']);
+    follower.socket.close();
+    await browser.quiet();
+    expect(follower.dropped).toEqual([]);
+  });
+});
+
+describe('retry now', () => {
+  it("a follower's reconnect() skips the leader's backoff wait", async () => {
+    const browser = new SimBrowser();
+    const slow = { next: () => 60_000, reset: () => {} };
+    const list = [0, 1].map(() => browser.open({ backoff: slow }));
+    await browser.advance(TAKEOVER);
+    browser.server.accepting = false;
+    browser.server.dropAll();
+    await browser.advance(1000);
+    const follower = list[1] as SimTab;
+    expect(follower.socket.retry.state.phase).toBe('waiting');
+    const attempts = browser.server.connections.length;
+    browser.server.accepting = true;
+    follower.socket.reconnect();
+    await browser.quiet();
+    expect(browser.server.connections).toHaveLength(attempts + 1);
+    expect(follower.state).toBe('reconnected');
+  });
+});
+
+describe('the end of the shared connection', () => {
+  it('ends every tab when the leader’s policy stops reconnecting, with the same Disconnected', async () => {
+    const browser = new SimBrowser();
+    const list = [0, 1, 2].map(() =>
+      browser.open({ shouldReconnect: (close) => close.code !== 4008 }),
+    );
+    await browser.advance(TAKEOVER);
+    const [connection] = browser.server.connections;
+    connection?.end(4008, 'policy');
+    await browser.quiet();
+    for (const tab of list) {
+      expect(tab.types).toEqual(['connecting', 'connected', 'disconnected']);
+      const last = tab.states.at(-1) as Disconnected;
+      expect([last.code, last.reason]).toEqual([4008, 'policy']);
+      expect(tab.socket.send('x')).toBe(false);
+    }
+    expect(browser.hub.holder(LOCK)).toBeUndefined();
+    expect(browser.hub.waiting(LOCK)).toEqual([]);
+    expect(browser.clock.live()).toBe(0);
+  });
+
+  it('carries typed errors across tabs: a timed-out attempt is a ConnectTimeoutError in every tab', async () => {
+    const browser = new SimBrowser();
+    browser.server.answering = false;
+    const list = [0, 1].map(() => browser.open({ timeout: 100, giveUpAfter: 0 }));
+    await browser.advance(TAKEOVER + 100);
+    for (const tab of list) {
+      expect(tab.types).toEqual(['connecting', 'disconnected']);
+      const last = tab.states.at(-1) as Disconnected;
+      expect([last.code, last.reason]).toEqual([1006, 'connection timeout']);
+      const { lastError } = tab.socket.retry.state;
+      expect(lastError).toBeInstanceOf(ConnectTimeoutError);
+      expect((lastError as ConnectTimeoutError).code).toBe('CONNECT_TIMEOUT');
+    }
+  });
+
+  it('mirrors the retry state: attempt, when the next one starts, the last close', async () => {
+    const { browser, tabs: list } = await tabs(2);
+    const [leader, follower] = list as [SimTab, SimTab];
+    browser.server.accepting = false;
+    const lostAt = browser.clock.now();
+    browser.server.dropAll();
+    await browser.advance(1);
+    // The connection did not last `minUptime`: the retry waits the backoff (flap protection).
+    const retry = follower.socket.retry.state;
+    expect(retry.phase).toBe('waiting');
+    expect(retry.attempt).toBe(1);
+    expect(retry.retryAt).toBe(lostAt + 100);
+    expect(retry.lastClose?.code).toBe(1006);
+    // The same facts as the leader's own retry state, phase by phase.
+    const facts = (tab: SimTab) =>
+      tab.retries.map(
+        (r) => `${r.phase} ${r.attempt} ${r.retryAt ?? '-'} ${r.lastClose?.code ?? '-'}`,
+      );
+    expect(facts(follower)).toEqual(facts(leader));
+  });
+});
+
+describe('freeze and resume', () => {
+  it('a freezing leader steps down: another dials after the delay; it follows on resume', async () => {
+    const { browser, tabs: list } = await tabs(2);
+    const [leader, follower] = list as [SimTab, SimTab];
+    leader.lifecycle.emit('freeze');
+    await browser.advance(TAKEOVER);
+    expect(leader.role).toBe('follower');
+    expect(follower.role).toBe('leader');
+    expect(browser.server.maxLive).toBe(1);
+    expect(browser.hub.waiting(LOCK)).toEqual([]);
+    leader.lifecycle.emit('resume');
+    await browser.quiet();
+    expect(browser.hub.waiting(LOCK)).toEqual(['t1']);
+    expect(leader.types).toEqual([
+      'connecting',
+      'connected',
+      'disconnected',
+      'reconnecting',
+      'reconnected',
+    ]);
+    expect(follower.state).toBe('reconnected');
+  });
+
+  it('a frozen follower leaves the queue, so the lock is never handed to a tab that cannot run', async () => {
+    const { browser, tabs: list } = await tabs(3);
+    const [leader, frozen, other] = list as [SimTab, SimTab, SimTab];
+    frozen.lifecycle.emit('freeze');
+    await browser.quiet();
+    expect(browser.hub.waiting(LOCK)).toEqual(['t3']);
+    leader.crash();
+    await browser.advance(TAKEOVER);
+    expect(other.role).toBe('leader');
+    frozen.lifecycle.emit('resume');
+    await browser.quiet();
+    expect(frozen.state).toBe('reconnected');
+  });
+});
+
+describe('where tabs cannot meet', () => {
+  it('without Web Locks it is an ordinary socket of its own, and says standalone', async () => {
+    const browser = new SimBrowser();
+    const socket = new SharedWebSocket<string, string>(browser.url, {
+      channel: 'test',
+      locks: null,
+      WebSocket: browser.server.implementationFor('solo'),
+      scheduler: browser.clock.forTab(),
+      environment: null,
+    });
+    expect(socket.role.state).toBe('standalone');
+    await browser.quiet();
+    expect(socket.connection.state.type).toBe('connected');
+    expect(socket.send('solo')).toBe(true);
+    expect(browser.server.frames).toEqual(['solo']);
+    socket.close();
+    await browser.quiet();
+    expect(browser.server.live).toBe(0);
+  });
+
+  it('where the lock manager refuses (an opaque origin), it says so and goes on alone', async () => {
+    const browser = new SimBrowser();
+    const refusal = new DOMException('The request was denied.', 'SecurityError');
+    const errors: unknown[] = [];
+    const socket = new SharedWebSocket<string, string>(browser.url, {
+      channel: 'test',
+      locks: { request: () => Promise.reject(refusal) },
+      BroadcastChannel: browser.hub.channelFor('alone'),
+      WebSocket: browser.server.implementationFor('alone'),
+      scheduler: browser.clock.forTab(),
+      environment: null,
+      lifecycle: null,
+      onError: (error) => errors.push(error),
+    });
+    await browser.advance(TAKEOVER);
+    expect(errors).toEqual([refusal]);
+    expect(socket.connection.state.type).toBe('connected');
+    socket.close();
+    await browser.advance(5_000);
+    expect(browser.server.live).toBe(0);
+  });
+
+  it('without BroadcastChannel too; the factory gives the same', () => {
+    const make = sharedSocket('test', { BroadcastChannel: null });
+    const socket = make('ws://tabs.test/', {
+      WebSocket: new SimBrowser().server.implementationFor('x'),
+    });
+    expect(socket).toBeInstanceOf(SharedWebSocket);
+    expect(socket.role.state).toBe('standalone');
+    socket.close();
+  });
+
+  it('refuses at once, in every tab, what a local socket refuses at once', () => {
+    const browser = new SimBrowser();
+    const base = {
+      channel: 'test',
+      locks: browser.hub.locksFor('x'),
+      BroadcastChannel: browser.hub.channelFor('x'),
+      WebSocket: browser.server.implementationFor('x'),
+    };
+    expect(() => new SharedWebSocket('http//nope', base)).toThrow(InvalidUrlError);
+    expect(() => new SharedWebSocket(browser.url, { ...base, channel: '' })).toThrow(
+      InvalidOptionError,
+    );
+    expect(() => new SharedWebSocket(browser.url, { ...base, takeoverDelay: -1 })).toThrow(
+      InvalidOptionError,
+    );
+    expect(
+      () => new SharedWebSocket(browser.url, { ...base, queue: { maxMessages: Number.NaN } }),
+    ).toThrow(InvalidOptionError);
+    const { WebSocket: _, ...noImplementation } = base;
+    const global = globalThis as { WebSocket?: unknown };
+    const saved = global.WebSocket;
+    delete global.WebSocket;
+    try {
+      expect(() => new SharedWebSocket(browser.url, noImplementation)).toThrow(NoWebSocketError);
+    } finally {
+      if (saved) global.WebSocket = saved;
+    }
+    expect(browser.hub.tasks).toHaveLength(0);
+    expect(WebSocket).toBeDefined();
+    expect(ConnectTimeoutError).toBeDefined();
+  });
+});
