@@ -41,9 +41,6 @@ const config: StorybookConfig = {
         ],
       },
       optimizeDeps: { include: ['mock-socket'] },
-      // The sources, as a development build: errors carry their full prose (tsdown sets this
-      // for the library builds, vite.config.ts for the tests).
-      define: { __DEV__: 'true' },
     }),
 };
 

@@ -2,9 +2,7 @@ import type { Meta, StoryObj } from '@storybook/react-vite';
 import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { createRoot } from 'react-dom/client';
 import { expect, userEvent, waitFor, within } from 'storybook/test';
-// Until the provider's `socket` prop takes any WebSocketLike (React v2), the shared socket is
-// passed as the core's type: it has the same shape, and the provider uses only that.
-import type { Scheduler, WebSocket, WebSocketImplementation } from 'web-socket-client';
+import type { Scheduler, WebSocketImplementation } from 'web-socket-client';
 import {
   useConnectionState,
   useMessages,
@@ -166,7 +164,7 @@ function Pane(props: {
     const root = createRoot(doc.body);
     root.render(
       // The provider borrows the socket and never closes it: only the iframe's end does.
-      <WebSocketProvider socket={shared as unknown as WebSocket}>
+      <WebSocketProvider socket={shared}>
         <PaneView name={name} socket={shared} />
       </WebSocketProvider>,
     );

@@ -1,4 +1,5 @@
 import {
+  type Codec,
   Connection,
   type ConnectionState,
   type Data,
@@ -683,7 +684,7 @@ export class SharedWebSocket<In = Data, Out = Data> implements WebSocketLike<In,
   // ---- this tab's listeners and callbacks --------------------------------------------------
 
   #deliver(data: Data): void {
-    const codec = this.#options.codec;
+    const codec = this.#options.codec as Codec<In, Out> | undefined;
     let value = data as unknown as In;
     if (codec) {
       try {
@@ -719,7 +720,7 @@ export class SharedWebSocket<In = Data, Out = Data> implements WebSocketLike<In,
   };
 
   #encode(data: Out): Data {
-    const codec = this.#options.codec;
+    const codec = this.#options.codec as Codec<In, Out> | undefined;
     return codec ? codec.encode(data) : (data as Data);
   }
 }
