@@ -25,6 +25,7 @@ import {
   WebSocketProvider,
   type WebSocketProviderProps,
 } from '../../src/react/index';
+import { sharedSocket } from '../../src/tabs/index';
 
 type In = { type: 'chat'; from: string; text: string };
 type Out = { type: 'say'; text: string };
@@ -135,6 +136,9 @@ describe('React types', () => {
       url: 'wss://x',
       create: (url, options) => new WebSocket(url, options),
     });
+    // The cross-tab factory fits as it is, also in a typed context.
+    createElement(WebSocketProvider, { url: 'wss://x', create: sharedSocket('chat') });
+    createElement(chat.WebSocketProvider, { url: 'wss://x', create: sharedSocket('chat') });
     const socket = new WebSocket('wss://x');
     // @ts-expect-error a borrowed socket needs no factory
     const borrowedWithFactory: WebSocketProviderProps = { socket, create: () => socket };
