@@ -10,6 +10,7 @@ import {
   SocketEndedError,
 } from './errors';
 import { Heartbeat, type HeartbeatOptions } from './heartbeat';
+import { Mailbox } from './mailbox';
 import { type CloseInfo, type FailureInfo, ReconnectPolicy } from './reconnect-policy';
 import {
   type Config,
@@ -130,11 +131,11 @@ export class WebSocket<In = Data, Out = Data> implements WebSocketLike<In, Out> 
   /** The transport of the current attempt. */
   #link: Link | undefined;
   readonly #timers = new Map<TimerName, unknown>();
-  /** Events waiting for the running step to finish. */
-  readonly #mailbox: Event[] = [];
-  /** What runs after the steps: telling listeners, reports, the end of the streams. */
-  readonly #outbox: (() => void)[] = [];
-  #draining = false;
+  /** Run to completion: events wait for the running step; telling listeners waits for the steps. */
+  readonly #mailbox = new Mailbox<Event>(
+    (event) => this.#step(event),
+    () => this.#publishRetry(),
+  );
   #stopEnvironment = () => {};
 
   constructor(url: UrlSource, options: WebSocketOptions<In, Out> = {}) {
@@ -190,20 +191,20 @@ export class WebSocket<In = Data, Out = Data> implements WebSocketLike<In, Out> 
     this.#scheduler = o.scheduler ?? defaultScheduler;
     // After each listener: apply what it issued; tell the rest only what is still current.
     this.#incoming = new Emitter<In>(undefined, () => {
-      this.#settle();
+      this.#mailbox.settle();
       return true;
     });
     this.#states = new Emitter(
       () => this.#model.state,
       (state) => {
-        this.#settle();
+        this.#mailbox.settle();
         return this.#model.state === state;
       },
     );
     this.#retries = new Emitter(
       () => this.#retry,
       (retry) => {
-        this.#settle();
+        this.#mailbox.settle();
         return this.#retry === retry;
       },
     );
@@ -218,7 +219,7 @@ export class WebSocket<In = Data, Out = Data> implements WebSocketLike<In, Out> 
       o.environment === null ? undefined : (o.environment ?? browserEnvironment(this.#scheduler));
     const environment = this.#environment;
     if (environment) this.#stopEnvironment = environment.subscribe(this.#signal);
-    this.#dispatch({ type: 'start' });
+    this.#mailbox.dispatch({ type: 'start' });
   }
 
   /** The sub-protocol the server chose; '' before a connection, while reconnecting, or when none. */
@@ -237,7 +238,7 @@ export class WebSocket<In = Data, Out = Data> implements WebSocketLike<In, Out> 
    */
   send(data: Out): boolean {
     // Drop reports (expiry) and the commands they issue wait until this send has finished.
-    return this.#atomically(() => this.#send(data));
+    return this.#mailbox.atomically(() => this.#send(data));
   }
 
   #send(data: Out): boolean {
@@ -283,7 +284,7 @@ export class WebSocket<In = Data, Out = Data> implements WebSocketLike<In, Out> 
         __DEV__ ? 'The close reason is longer than 123 UTF-8 bytes; shorten it.' : 'reason',
       );
     }
-    this.#dispatch({ type: 'close', code, reason });
+    this.#mailbox.dispatch({ type: 'close', code, reason });
   }
 
   /**
@@ -299,7 +300,7 @@ export class WebSocket<In = Data, Out = Data> implements WebSocketLike<In, Out> 
           : '',
       );
     }
-    this.#dispatch({ type: 'reconnect' });
+    this.#mailbox.dispatch({ type: 'reconnect' });
   }
 
   /**
@@ -311,53 +312,6 @@ export class WebSocket<In = Data, Out = Data> implements WebSocketLike<In, Out> 
   }
 
   // ---- the mailbox -------------------------------------------------------------------------
-
-  #dispatch(event: Event): void {
-    this.#mailbox.push(event);
-    if (!this.#draining) this.#drain();
-  }
-
-  /** Steps first, then what they left to tell; a listener's command runs before the next listener. */
-  #drain(): void {
-    this.#draining = true;
-    try {
-      for (;;) {
-        const event = this.#mailbox.shift();
-        if (event) this.#step(event);
-        else {
-          this.#publishRetry();
-          const task = this.#outbox.shift();
-          if (!task) break;
-          task();
-        }
-      }
-    } finally {
-      this.#draining = false;
-    }
-  }
-
-  /**
-   * Runs `operation` as one step would: user code it triggers (listeners, drop reports) and the
-   * commands that code issues run after it, not in the middle of it.
-   */
-  #atomically<T>(operation: () => T): T {
-    if (this.#draining) return operation();
-    this.#draining = true;
-    let result: T;
-    try {
-      result = operation();
-    } finally {
-      this.#draining = false;
-    }
-    if (this.#mailbox.length || this.#outbox.length) this.#drain();
-    return result;
-  }
-
-  /** Applies the commands a listener just issued, before the next listener runs. */
-  #settle(): void {
-    for (let event = this.#mailbox.shift(); event; event = this.#mailbox.shift()) this.#step(event);
-    this.#publishRetry();
-  }
 
   #step(event: Event): void {
     const now = this.#scheduler.now();
@@ -371,7 +325,7 @@ export class WebSocket<In = Data, Out = Data> implements WebSocketLike<In, Out> 
       canProbe: link !== undefined && heartbeat.canProbe(link),
     });
     this.#model = model;
-    if (state) this.#outbox.push(() => this.#states.emit(state));
+    if (state) this.#mailbox.defer(() => this.#states.emit(state));
     for (const effect of effects) this.#run(effect);
   }
 
@@ -383,12 +337,12 @@ export class WebSocket<In = Data, Out = Data> implements WebSocketLike<In, Out> 
     const retry = retryStateOf(this.#model, this.#retry);
     if (retry === this.#retry) return;
     this.#retry = retry;
-    this.#outbox.push(() => this.#retries.emit(retry));
+    this.#mailbox.defer(() => this.#retries.emit(retry));
   }
 
   /** Runs outside the current step (and outside any listener): a failure the caller just caused. */
   #later(event: Event): void {
-    queueMicrotask(() => this.#dispatch(event));
+    queueMicrotask(() => this.#mailbox.dispatch(event));
   }
 
   // ---- effects -----------------------------------------------------------------------------
@@ -415,7 +369,7 @@ export class WebSocket<In = Data, Out = Data> implements WebSocketLike<In, Out> 
         try {
           link?.close(effect.code, effect.reason);
         } catch {
-          this.#dispatch({ type: 'closed', attempt: this.#model.attempt });
+          this.#mailbox.dispatch({ type: 'closed', attempt: this.#model.attempt });
         }
         return;
       case 'abort':
@@ -431,22 +385,25 @@ export class WebSocket<In = Data, Out = Data> implements WebSocketLike<In, Out> 
       case 'wait': {
         const delay = this.#policy.next();
         this.#arm('backoff', delay);
-        return this.#dispatch({ type: 'armed', delay });
+        return this.#mailbox.dispatch({ type: 'armed', delay });
       }
       case 'reset':
         return this.#policy.reset();
       case 'ask':
-        return this.#dispatch({ type: 'answer', retry: this.#policy.decide(effect, this.#report) });
+        return this.#mailbox.dispatch({
+          type: 'answer',
+          retry: this.#policy.decide(effect, this.#report),
+        });
       case 'discard':
         return this.#queue?.discard('closed');
       case 'continue':
-        this.#outbox.push(() => this.#dispatch({ type: 'continue' }));
+        this.#mailbox.defer(() => this.#mailbox.dispatch({ type: 'continue' }));
         return;
       case 'end':
         for (const handle of this.#timers.values()) this.#scheduler.clearTimeout(handle);
         this.#timers.clear();
         this.#queue?.discard('closed');
-        this.#outbox.push(() => {
+        this.#mailbox.defer(() => {
           this.#stopEnvironment();
           this.#incoming.end();
           this.#states.end();
@@ -461,7 +418,7 @@ export class WebSocket<In = Data, Out = Data> implements WebSocketLike<In, Out> 
     const handle = scheduler.setTimeout(() => {
       if (this.#timers.get(timer) !== handle) return;
       this.#timers.delete(timer);
-      this.#dispatch({ type: 'timer', timer });
+      this.#mailbox.dispatch({ type: 'timer', timer });
     }, delay);
     this.#timers.set(timer, handle);
   }
@@ -476,7 +433,7 @@ export class WebSocket<In = Data, Out = Data> implements WebSocketLike<In, Out> 
       } catch (error) {
         return this.#later(failed(error));
       }
-      this.#dispatch({ type: 'url', attempt, url: href });
+      this.#mailbox.dispatch({ type: 'url', attempt, url: href });
     };
     let url: string | URL | PromiseLike<string | URL>;
     try {
@@ -487,7 +444,7 @@ export class WebSocket<In = Data, Out = Data> implements WebSocketLike<In, Out> 
       return this.#later(failed(error));
     }
     if (typeof url === 'object' && 'then' in url) {
-      url.then(resolved, (error) => this.#dispatch(failed(error)));
+      url.then(resolved, (error) => this.#mailbox.dispatch(failed(error)));
     } else resolved(url);
   }
 
@@ -497,7 +454,7 @@ export class WebSocket<In = Data, Out = Data> implements WebSocketLike<In, Out> 
     const events: LinkEvents = {
       open: () =>
         link &&
-        this.#dispatch({
+        this.#mailbox.dispatch({
           type: 'opened',
           attempt,
           beats: this.#heartbeat.runsOn(link),
@@ -505,8 +462,9 @@ export class WebSocket<In = Data, Out = Data> implements WebSocketLike<In, Out> 
         }),
       // A detached link's late frames (its handlers were kept somewhere) reach nothing.
       message: (data) => link === this.#link && this.#receive(data),
-      close: (code, reason) => this.#dispatch({ type: 'closed', attempt, code, reason }),
-      error: (error, readyState) => this.#dispatch({ type: 'errored', attempt, error, readyState }),
+      close: (code, reason) => this.#mailbox.dispatch({ type: 'closed', attempt, code, reason }),
+      error: (error, readyState) =>
+        this.#mailbox.dispatch({ type: 'errored', attempt, error, readyState }),
     };
     try {
       link = connect(this.#implementation, url, { protocols, headers, binaryType }, events);
@@ -523,13 +481,13 @@ export class WebSocket<In = Data, Out = Data> implements WebSocketLike<In, Out> 
       resolve(gate({ send: (data) => link.transport.send(this.#encode(data)) })),
     ).then(
       () =>
-        this.#dispatch({
+        this.#mailbox.dispatch({
           type: 'gated',
           attempt,
           ready: link.ready(),
           protocol: link.transport.protocol,
         }),
-      (error) => this.#dispatch({ type: 'failed', attempt, error }),
+      (error) => this.#mailbox.dispatch({ type: 'failed', attempt, error }),
     );
   }
 
@@ -553,14 +511,14 @@ export class WebSocket<In = Data, Out = Data> implements WebSocketLike<In, Out> 
         );
       }
     }
-    if (this.#draining) this.#outbox.push(() => this.#incoming.emit(value));
-    else this.#atomically(() => this.#incoming.emit(value));
+    if (this.#mailbox.running) this.#mailbox.defer(() => this.#incoming.emit(value));
+    else this.#mailbox.atomically(() => this.#incoming.emit(value));
   }
 
   readonly #alive = (): void => this.#heartbeat.heard(this.#scheduler.now());
 
   readonly #signal = (signal: EnvironmentSignal): void =>
-    this.#dispatch({ type: 'signal', signal });
+    this.#mailbox.dispatch({ type: 'signal', signal });
 
   // ---- user callbacks ----------------------------------------------------------------------
 
@@ -568,14 +526,13 @@ export class WebSocket<In = Data, Out = Data> implements WebSocketLike<In, Out> 
   #dropped(data: Out, reason: DropReason): void {
     const onDrop = this.#options.onDrop;
     if (!onDrop) return;
-    this.#outbox.push(() => {
+    this.#mailbox.defer(() => {
       try {
         onDrop(data, reason);
       } catch (error) {
         this.#report(error);
       }
     });
-    if (!this.#draining) this.#drain();
   }
 
   readonly #report = (error: unknown): void => {

@@ -21,6 +21,7 @@ import {
   type WebSocketLike,
   type WebSocketOptions,
 } from '../core/index';
+import { Mailbox } from '../core/mailbox';
 import { defaultScheduler } from '../core/scheduler';
 import { Emitter, ValueStore } from '../core/subscribable';
 import { toUrl } from '../core/transport';
@@ -137,7 +138,7 @@ export class SharedWebSocket<In = Data, Out = Data> implements WebSocketLike<In,
   readonly #outbox: Outbox<Out>;
   #relay = new Relay();
   readonly #incoming = new Emitter<In>(undefined, () => {
-    this.#settle();
+    this.#mailbox.settle();
     return true;
   });
   readonly #states: Emitter<ConnectionState>;
@@ -154,10 +155,11 @@ export class SharedWebSocket<In = Data, Out = Data> implements WebSocketLike<In,
   /** Takes this tab out of the lock's queue. */
   #abort: AbortController | undefined;
   readonly #timers = new Map<ShellTimer, unknown>();
-  readonly #mailbox: Event[] = [];
-  /** What runs after the steps: telling listeners, reports, the end of the streams. */
-  readonly #tasks: (() => void)[] = [];
-  #draining = false;
+  /** Run to completion, as in the core's shell. */
+  readonly #mailbox = new Mailbox<Event>(
+    (event) => this.#step(event),
+    () => this.#publish(),
+  );
   #stopLifecycle = () => {};
 
   constructor(url: UrlSource, options: SharedWebSocketOptions<In, Out>) {
@@ -215,21 +217,21 @@ export class SharedWebSocket<In = Data, Out = Data> implements WebSocketLike<In,
     this.#states = new Emitter(
       () => this.#model.view,
       (state) => {
-        this.#settle();
+        this.#mailbox.settle();
         return this.#model.view === state;
       },
     );
     this.#retries = new Emitter(
       () => this.#retry,
       (retry) => {
-        this.#settle();
+        this.#mailbox.settle();
         return this.#retry === retry;
       },
     );
     this.#roles = new Emitter(
       () => this.#role,
       (role) => {
-        this.#settle();
+        this.#mailbox.settle();
         return this.#role === role;
       },
     );
@@ -245,7 +247,7 @@ export class SharedWebSocket<In = Data, Out = Data> implements WebSocketLike<In,
     this.#channel.onmessage = (event: { data: unknown }) => this.#heard(event.data as TabMessage);
     const lifecycle = o.lifecycle === null ? undefined : (o.lifecycle ?? pageLifecycle());
     if (lifecycle) this.#stopLifecycle = lifecycle.subscribe(this.#signal);
-    this.#dispatch({ type: 'start' });
+    this.#mailbox.dispatch({ type: 'start' });
   }
 
   /** The sub-protocol the server chose; '' while not open. */
@@ -265,7 +267,7 @@ export class SharedWebSocket<In = Data, Out = Data> implements WebSocketLike<In,
    */
   send(data: Out): boolean {
     if (this.#local) return this.#local.send(data);
-    return this.#atomically(() => this.#send(data));
+    return this.#mailbox.atomically(() => this.#send(data));
   }
 
   /**
@@ -291,7 +293,7 @@ export class SharedWebSocket<In = Data, Out = Data> implements WebSocketLike<In,
         __DEV__ ? 'The close reason is longer than 123 UTF-8 bytes; shorten it.' : 'reason',
       );
     }
-    this.#dispatch({ type: 'close', code, reason });
+    this.#mailbox.dispatch({ type: 'close', code, reason });
   }
 
   /** Retry now, on the leader's connection. Throws `SocketEndedError` once this tab's part ended. */
@@ -304,55 +306,12 @@ export class SharedWebSocket<In = Data, Out = Data> implements WebSocketLike<In,
           : '',
       );
     }
-    this.#dispatch({ type: 'reconnect' });
+    this.#mailbox.dispatch({ type: 'reconnect' });
   }
 
   /** Removes this tab's queued messages and returns them, oldest first, without `onDrop` reports. */
   takeQueued(): Out[] {
     return this.#local ? this.#local.takeQueued() : this.#outbox.take();
-  }
-
-  // ---- the mailbox (as in the core's shell) --------------------------------------------------
-
-  #dispatch(event: Event): void {
-    this.#mailbox.push(event);
-    if (!this.#draining) this.#drain();
-  }
-
-  #drain(): void {
-    this.#draining = true;
-    try {
-      for (;;) {
-        const event = this.#mailbox.shift();
-        if (event) this.#step(event);
-        else {
-          this.#publish();
-          const task = this.#tasks.shift();
-          if (!task) break;
-          task();
-        }
-      }
-    } finally {
-      this.#draining = false;
-    }
-  }
-
-  #atomically<T>(operation: () => T): T {
-    if (this.#draining) return operation();
-    this.#draining = true;
-    let result: T;
-    try {
-      result = operation();
-    } finally {
-      this.#draining = false;
-    }
-    if (this.#mailbox.length || this.#tasks.length) this.#drain();
-    return result;
-  }
-
-  #settle(): void {
-    for (let event = this.#mailbox.shift(); event; event = this.#mailbox.shift()) this.#step(event);
-    this.#publish();
   }
 
   #step(event: Event): void {
@@ -363,7 +322,7 @@ export class SharedWebSocket<In = Data, Out = Data> implements WebSocketLike<In,
       this.#scheduler.now(),
     );
     this.#model = model;
-    if (state) this.#tasks.push(() => this.#states.emit(state));
+    if (state) this.#mailbox.defer(() => this.#states.emit(state));
     for (const effect of effects) this.#run(effect);
   }
 
@@ -372,17 +331,17 @@ export class SharedWebSocket<In = Data, Out = Data> implements WebSocketLike<In,
     const retry = retryOf(this.#model, this.#retry);
     if (retry !== this.#retry) {
       this.#retry = retry;
-      this.#tasks.push(() => this.#retries.emit(retry));
+      this.#mailbox.defer(() => this.#retries.emit(retry));
     }
     const role = this.#model.phase === 'ended' ? this.#role : roleOf(this.#model);
     if (role !== this.#role) {
       this.#role = role;
-      this.#tasks.push(() => this.#roles.emit(role));
+      this.#mailbox.defer(() => this.#roles.emit(role));
     }
   }
 
   #later(event: Event): void {
-    queueMicrotask(() => this.#dispatch(event));
+    queueMicrotask(() => this.#mailbox.dispatch(event));
   }
 
   // ---- effects -----------------------------------------------------------------------------
@@ -446,10 +405,10 @@ export class SharedWebSocket<In = Data, Out = Data> implements WebSocketLike<In,
       case 'forget':
         return this.#relay.forget(effect.tab);
       case 'continue':
-        this.#tasks.push(() => this.#dispatch({ type: 'continue' }));
+        this.#mailbox.defer(() => this.#mailbox.dispatch({ type: 'continue' }));
         return;
       case 'end':
-        this.#tasks.push(() => {
+        this.#mailbox.defer(() => {
           this.#incoming.end();
           this.#states.end();
           this.#retries.end();
@@ -482,7 +441,7 @@ export class SharedWebSocket<In = Data, Out = Data> implements WebSocketLike<In,
       if (this.#timers.get(timer) !== handle) return;
       this.#timers.delete(timer);
       if (run) run();
-      else this.#dispatch({ type: 'timer', timer: timer as TimerName });
+      else this.#mailbox.dispatch({ type: 'timer', timer: timer as TimerName });
     }, delay);
     this.#timers.set(timer, handle);
   }
@@ -503,7 +462,7 @@ export class SharedWebSocket<In = Data, Out = Data> implements WebSocketLike<In,
         this.#abort = undefined;
         return new Promise<void>((resolve) => {
           this.#release = resolve;
-          this.#dispatch({ type: 'granted' });
+          this.#mailbox.dispatch({ type: 'granted' });
         });
       })
       .catch((error) => {
@@ -513,7 +472,7 @@ export class SharedWebSocket<In = Data, Out = Data> implements WebSocketLike<In,
         // can be granted the lock, so this one goes on without it, on a connection of its own.
         this.#abort = undefined;
         this.#report(error);
-        this.#dispatch({ type: 'granted' });
+        this.#mailbox.dispatch({ type: 'granted' });
       });
   }
 
@@ -523,11 +482,11 @@ export class SharedWebSocket<In = Data, Out = Data> implements WebSocketLike<In,
     if (!locks.query) return this.#later({ type: 'census', waiting: 0 });
     locks.query().then(
       (snapshot) =>
-        this.#dispatch({
+        this.#mailbox.dispatch({
           type: 'census',
           waiting: snapshot.pending?.filter((lock) => lock.name === this.#name).length ?? 0,
         }),
-      () => this.#dispatch({ type: 'census', waiting: 0 }),
+      () => this.#mailbox.dispatch({ type: 'census', waiting: 0 }),
     );
   }
 
@@ -569,7 +528,7 @@ export class SharedWebSocket<In = Data, Out = Data> implements WebSocketLike<In,
     }
     this.#own = own;
     own.listen({
-      changed: (source, ended) => this.#dispatch({ type: 'own', source, ended }),
+      changed: (source, ended) => this.#mailbox.dispatch({ type: 'own', source, ended }),
       frame: (data) => this.#ownFrame(data),
     });
   }
@@ -664,7 +623,7 @@ export class SharedWebSocket<In = Data, Out = Data> implements WebSocketLike<In,
         this.#outbox.written(next);
         // The leader writes again: what a refusal sent back to the queue goes now.
         if (this.#outbox.size && route(model) === 'leader') {
-          this.#atomically(() => this.#outbox.handOver(this.#post, this.#scheduler.now()));
+          this.#mailbox.atomically(() => this.#outbox.handOver(this.#post, this.#scheduler.now()));
         }
         return;
       }
@@ -675,11 +634,12 @@ export class SharedWebSocket<In = Data, Out = Data> implements WebSocketLike<In,
         }
         return;
       default:
-        this.#dispatch({ type: 'heard', message: m });
+        this.#mailbox.dispatch({ type: 'heard', message: m });
     }
   }
 
-  readonly #signal = (signal: LifecycleSignal): void => this.#dispatch({ type: 'signal', signal });
+  readonly #signal = (signal: LifecycleSignal): void =>
+    this.#mailbox.dispatch({ type: 'signal', signal });
 
   // ---- this tab's listeners and callbacks --------------------------------------------------
 
@@ -698,21 +658,20 @@ export class SharedWebSocket<In = Data, Out = Data> implements WebSocketLike<In,
         );
       }
     }
-    if (this.#draining) this.#tasks.push(() => this.#incoming.emit(value));
-    else this.#atomically(() => this.#incoming.emit(value));
+    if (this.#mailbox.running) this.#mailbox.defer(() => this.#incoming.emit(value));
+    else this.#mailbox.atomically(() => this.#incoming.emit(value));
   }
 
   #dropped(data: Out, reason: DropReason): void {
     const onDrop = this.#options.onDrop;
     if (!onDrop) return;
-    this.#tasks.push(() => {
+    this.#mailbox.defer(() => {
       try {
         onDrop(data, reason);
       } catch (error) {
         this.#report(error);
       }
     });
-    if (!this.#draining) this.#drain();
   }
 
   readonly #report = (error: unknown): void => {
