@@ -16,6 +16,27 @@ export interface HeartbeatOptions {
   pong?: Data | ((data: unknown) => boolean) | undefined;
 }
 
+/** The bytes of a binary frame; undefined for text. */
+const bytes = (data: unknown): Uint8Array | undefined =>
+  data instanceof ArrayBuffer
+    ? new Uint8Array(data)
+    : ArrayBuffer.isView(data)
+      ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
+      : undefined;
+
+/**
+ * A matcher for frames equal to `pong`: text by value, binary by its bytes (a binary pong comes
+ * back as a new ArrayBuffer or Buffer, never the object that was configured).
+ */
+const sameFrame = (pong: Data) => {
+  const expected = bytes(pong);
+  if (!expected) return (data: unknown) => data === pong;
+  return (data: unknown) => {
+    const got = bytes(data);
+    return !!got && got.length === expected.length && got.every((b, i) => b === expected[i]);
+  };
+};
+
 /** How long a one-off probe (on wake, online, offline) waits for life without a heartbeat. */
 const PROBE_TIMEOUT = 5_000;
 
@@ -46,7 +67,7 @@ export class Heartbeat {
       }
       this.interval = interval;
       const { pong } = options;
-      this.#pong = typeof pong === 'function' || pong === undefined ? pong : (d) => d === pong;
+      this.#pong = typeof pong === 'function' || pong === undefined ? pong : sameFrame(pong);
     }
     this.timeout =
       options?.timeout === undefined

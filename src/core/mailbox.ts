@@ -22,6 +22,11 @@ export class Mailbox<E> {
     return this.#running;
   }
 
+  /** Whether an event waiting to be applied passes `test` (a close a listener just issued). */
+  has(test: (event: E) => boolean): boolean {
+    return this.#events.some(test);
+  }
+
   dispatch(event: E): void {
     this.#events.push(event);
     if (!this.#running) this.#drain();

@@ -188,6 +188,8 @@ export type Event =
   | { readonly type: 'answer'; readonly retry: boolean }
   /** The backoff delay the shell armed for `wait`. */
   | { readonly type: 'armed'; readonly delay: number }
+  /** The backoff had no delay to give (its `next()` threw): no more attempts. */
+  | { readonly type: 'exhausted' }
   | { readonly type: 'timer'; readonly timer: TimerName }
   | {
       readonly type: 'close';
@@ -439,6 +441,9 @@ export const reduce = (model: Model, event: Event, config: Config, facts: Facts)
       if (phase === 'waiting')
         set({ spent: model.spent + event.delay, retryAt: now + event.delay });
       break;
+    case 'exhausted':
+      if (phase === 'waiting') giveUp();
+      break;
     case 'continue':
       if (phase === 'lost' && model.pending?.kind === 'retry') {
         const { dial: now } = model.pending;
@@ -518,3 +523,18 @@ export const reduce = (model: Model, event: Event, config: Config, facts: Facts)
   }
   return { model: next, state: told, effects };
 };
+
+/** The socket will never be open again (closing or ended): no send, no reconnect. */
+export const ending = (model: Model): boolean =>
+  model.phase === 'closing' || model.phase === 'ended';
+
+/**
+ * Where a message `send` was given goes: written to the open link (`linkReady`: it is OPEN),
+ * queued until the next open, or refused because the socket is ending.
+ */
+export const route = (model: Model, linkReady: boolean): 'write' | 'queue' | 'refuse' =>
+  ending(model)
+    ? 'refuse'
+    : linkReady && (model.phase === 'open' || model.phase === 'probing')
+      ? 'write'
+      : 'queue';

@@ -14,8 +14,10 @@ import { Mailbox } from './mailbox';
 import { type CloseInfo, type FailureInfo, ReconnectPolicy } from './reconnect-policy';
 import {
   type Config,
+  route as decideSend,
   type Effect,
   type Event,
+  ending,
   initialModel,
   type Model,
   reduce,
@@ -24,7 +26,7 @@ import {
 import { IDLE, type RetryState, retryStateOf } from './retry-state';
 import { defaultScheduler, type Scheduler } from './scheduler';
 import { type DropReason, type QueueOptions, SendQueue } from './send-queue';
-import { type ConnectionState, isOpen } from './states';
+import type { ConnectionState } from './states';
 import { Emitter, type Store, type Subscribable, ValueStore } from './subscribable';
 import {
   byteLength,
@@ -242,13 +244,15 @@ export class WebSocket<In = Data, Out = Data> implements WebSocketLike<In, Out> 
   }
 
   #send(data: Out): boolean {
-    const { phase, state } = this.#model;
-    if (phase === 'closing' || phase === 'ended') return false;
-    const wire = this.#encode(data);
+    // A close() issued just before, from inside a callback, has not been applied yet: it wins.
+    if (this.#closing()) return false;
     const link = this.#link;
+    const route = decideSend(this.#model, link?.ready() ?? false);
+    if (route === 'refuse') return false;
+    const wire = this.#encode(data);
     const queue = this.#queue;
     const now = this.#scheduler.now();
-    if (link && isOpen(state) && link.ready()) {
+    if (route === 'write' && link) {
       // Older messages first: a flush that stopped half-way must not be overtaken.
       if (queue?.values.length) queue.flush(link, now);
       if (!queue?.values.length) {
@@ -261,6 +265,11 @@ export class WebSocket<In = Data, Out = Data> implements WebSocketLike<In, Out> 
       }
     }
     return queue?.offer(data, wire, now) ?? false;
+  }
+
+  /** Ending, or about to: a close waits in the mailbox. */
+  #closing(): boolean {
+    return ending(this.#model) || this.#mailbox.has((event) => event.type === 'close');
   }
 
   /**
@@ -292,8 +301,7 @@ export class WebSocket<In = Data, Out = Data> implements WebSocketLike<In, Out> 
    * is in flight or the connection is open. Throws `SocketEndedError` once the socket has ended.
    */
   reconnect(): void {
-    const { phase } = this.#model;
-    if (phase === 'closing' || phase === 'ended') {
+    if (this.#closing()) {
       throw new SocketEndedError(
         __DEV__
           ? 'This socket was closed or gave up, and an ended socket never reconnects. Create a new WebSocket to connect again.'
@@ -319,7 +327,7 @@ export class WebSocket<In = Data, Out = Data> implements WebSocketLike<In, Out> 
     const heartbeat = this.#heartbeat;
     const { model, state, effects } = reduce(this.#model, event, this.#config, {
       now,
-      online: this.#environment?.online() ?? true,
+      online: this.#online(),
       idle: heartbeat.idle(now),
       answered: heartbeat.answered,
       canProbe: link !== undefined && heartbeat.canProbe(link),
@@ -383,12 +391,24 @@ export class WebSocket<In = Data, Out = Data> implements WebSocketLike<In, Out> 
         this.#timers.delete(effect.timer);
         return;
       case 'wait': {
-        const delay = this.#policy.next();
+        let delay: number;
+        try {
+          delay = ms(this.#policy.next(), 'backoff.next()');
+        } catch (error) {
+          // A backoff that has no delay to give (or a broken one) ends the retries, reported.
+          this.#report(error);
+          return this.#mailbox.dispatch({ type: 'exhausted' });
+        }
         this.#arm('backoff', delay);
         return this.#mailbox.dispatch({ type: 'armed', delay });
       }
       case 'reset':
-        return this.#policy.reset();
+        try {
+          this.#policy.reset();
+        } catch (error) {
+          this.#report(error);
+        }
+        return;
       case 'ask':
         return this.#mailbox.dispatch({
           type: 'answer',
@@ -535,9 +555,26 @@ export class WebSocket<In = Data, Out = Data> implements WebSocketLike<In, Out> 
     });
   }
 
+  /** Reports to `onError`; an `onError` that throws is rethrown outside the step, not into it. */
   readonly #report = (error: unknown): void => {
-    (this.#options.onError ?? console.error)(error);
+    try {
+      (this.#options.onError ?? console.error)(error);
+    } catch (thrown) {
+      queueMicrotask(() => {
+        throw thrown;
+      });
+    }
   };
+
+  /** The environment's word on the network; one that throws is reported and counts as online. */
+  #online(): boolean {
+    try {
+      return this.#environment?.online() ?? true;
+    } catch (error) {
+      this.#report(error);
+      return true;
+    }
+  }
 
   #encode(data: Out): Data {
     const codec = this.#options.codec as Codec<In, Out> | undefined;

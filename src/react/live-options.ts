@@ -31,9 +31,11 @@ export const liveOptions = <In, Out>(
       ? {
           heartbeat: {
             ...heartbeat,
+            // Only a function is live: a pong given as a value is part of the recipe, and a
+            // new one makes a new socket that matches it itself.
             pong: (data: unknown) => {
               const pong = latest()?.heartbeat?.pong;
-              return typeof pong === 'function' ? pong(data) : data === pong;
+              return typeof pong === 'function' && pong(data);
             },
           },
         }

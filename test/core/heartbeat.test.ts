@@ -285,3 +285,23 @@ describe('pingInterval where there is no protocol ping', () => {
     expectNoLeaks();
   });
 });
+
+describe('a binary pong', () => {
+  it('is matched by its bytes, not by identity: it never reaches messages', () => {
+    const socket = make({
+      ...seed(),
+      heartbeat: { interval: 1000, ping: new Uint8Array([1]), pong: new Uint8Array([2]) },
+    });
+    const got: unknown[] = [];
+    socket.messages.subscribe((m) => got.push(m));
+    FakeTransport.last.open();
+    // What a server's reply looks like: a new buffer with the same bytes, as ArrayBuffer or view.
+    FakeTransport.last.receive(new Uint8Array([2]).buffer);
+    FakeTransport.last.receive(new Uint8Array([9, 2, 9]).subarray(1, 2));
+    FakeTransport.last.receive(new Uint8Array([2, 2]).buffer);
+    FakeTransport.last.receive('\u0002');
+    expect(got).toHaveLength(2);
+    expect([...new Uint8Array(got[0] as ArrayBuffer)]).toEqual([2, 2]);
+    expect(got[1]).toBe('\u0002');
+  });
+});

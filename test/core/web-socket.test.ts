@@ -1337,4 +1337,129 @@ describe('user callbacks that throw', () => {
     expect(socket.connection.state).toEqual(new Disconnected({ code: 4000, reason: 'bye' }));
     expectNoLeaks();
   });
+
+  it('a backoff whose next() throws (exhausted) is reported and ends the retries: a give-up, nothing left', async () => {
+    const onError = vi.fn();
+    const exhausted = new Error('no more delays');
+    const socket = make({
+      minUptime: 0,
+      onError,
+      backoff: {
+        next: () => {
+          throw exhausted;
+        },
+        reset: () => {},
+      },
+    });
+    const ended = watchEnd(socket);
+    FakeTransport.last.fail();
+    FakeTransport.last.fail(); // the failed retry asks the backoff for a delay
+    expect(onError).toHaveBeenCalledWith(exhausted);
+    expect(socket.connection.state).toEqual(timeoutD);
+    await flush();
+    expect(ended).toEqual({ messages: true, connection: true });
+    expectNoLeaks();
+  });
+
+  it('a backoff.next() that gives a nonsense delay is reported the same way, with InvalidOptionError', () => {
+    const onError = vi.fn();
+    const socket = make({ onError, backoff: { next: () => Number.NaN, reset: () => {} } });
+    FakeTransport.last.fail();
+    FakeTransport.last.fail();
+    expect(onError.mock.calls[0]?.[0]).toMatchObject({ code: 'INVALID_OPTION' });
+    expect(socket.connection.state).toEqual(timeoutD);
+  });
+
+  it('a backoff.reset() that throws is reported; the socket goes on', () => {
+    const onError = vi.fn();
+    const socket = make({
+      minUptime: 0,
+      onError,
+      backoff: {
+        next: () => 0,
+        reset: () => {
+          throw new Error('reset bug');
+        },
+      },
+    });
+    FakeTransport.last.open();
+    FakeTransport.last.serverClose(1001, ''); // a stable loss resets the backoff
+    expect(onError).toHaveBeenCalledTimes(1);
+    FakeTransport.last.open();
+    expect(socket.connection.state.type).toBe('reconnected');
+  });
+
+  it('an onError that throws is rethrown outside the step: the socket still reconnects, and still ends', () => {
+    const tasks: (() => void)[] = [];
+    vi.spyOn(globalThis, 'queueMicrotask').mockImplementation((task) => {
+      tasks.push(task);
+    });
+    const socket = make<string, string>({
+      ...seed(),
+      onError: () => {
+        throw new Error('onError bug');
+      },
+      shouldReconnect: () => {
+        throw new Error('policy bug');
+      },
+      onDrop: () => {
+        throw new Error('drop bug');
+      },
+    });
+    FakeTransport.last.open();
+    FakeTransport.last.serverClose(4000, 'x');
+    expect(socket.connection.state.type).toBe('reconnecting');
+    socket.send('a');
+    socket.send('b');
+    socket.close(4000, 'bye');
+    expect(socket.connection.state).toEqual(new Disconnected({ code: 4000, reason: 'bye' }));
+    const errors = tasks.flatMap((task) => {
+      try {
+        task();
+        return [];
+      } catch (error) {
+        return [(error as Error).message];
+      }
+    });
+    expect(errors.filter((m) => m === 'onError bug')).toHaveLength(3); // the policy and two drops
+    expectNoLeaks();
+  });
+
+  it('an environment whose online() throws is reported and counts as online', () => {
+    const onError = vi.fn();
+    const socket = make({
+      onError,
+      environment: {
+        online: () => {
+          throw new Error('env bug');
+        },
+        subscribe: () => () => {},
+      },
+    });
+    expect(FakeTransport.instances).toHaveLength(1);
+    expect(onError).toHaveBeenCalled();
+    socket.close();
+  });
+});
+
+describe('commands from a callback, in order', () => {
+  it('close() then send() inside a listener: the send is refused, reconnect() throws, as after close()', () => {
+    const socket = make(seed());
+    const seen: { sent?: boolean; threw?: unknown } = {};
+    socket.connection.subscribe((s) => {
+      if (s.type !== 'connected') return;
+      socket.close(4000, 'from a listener');
+      seen.sent = socket.send('after close');
+      try {
+        socket.reconnect();
+      } catch (error) {
+        seen.threw = error;
+      }
+    });
+    FakeTransport.last.open();
+    expect(seen.sent).toBe(false);
+    expect(seen.threw).toBeInstanceOf(SocketEndedError);
+    expect(FakeTransport.last.sent).toEqual([]);
+    expect(socket.connection.state.type).toBe('disconnecting');
+  });
 });

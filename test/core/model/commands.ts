@@ -204,7 +204,7 @@ const all: [number, fc.Arbitrary<Command>][] = [
     ),
   ],
   [
-    2,
+    3,
     fc.constant(
       onTransport(
         'close frame arrived (CLOSING)',
@@ -235,7 +235,7 @@ const all: [number, fc.Arbitrary<Command>][] = [
       ),
     ),
   ],
-  [3, fc.constant(command('onOpen resolves', (s) => s.gates.shift()?.resolve()))],
+  [4, fc.constant(command('onOpen resolves', (s) => s.gates.shift()?.resolve()))],
   [1, fc.constant(command('onOpen rejects', (s) => s.gates.shift()?.reject(new Error('auth'))))],
 ];
 

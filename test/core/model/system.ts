@@ -91,6 +91,7 @@ export class System {
   closedIn: ConnectionState | undefined;
   readonly gates: { resolve(): void; reject(error: Error): void }[] = [];
   #ids = 0;
+  readonly #calls: string[] = [];
 
   constructor(readonly options: SystemOptions) {
     FakeTransport.reset();
@@ -194,11 +195,23 @@ export class System {
     return FakeTransport.instances;
   }
 
+  /**
+   * Accepted ids are recorded in the order the sends were called: a send issued from onDrop
+   * inside another send returns first, but was called second and is queued second.
+   */
   send(): boolean {
     const id = `m${++this.#ids}`;
+    const at = this.#calls.length;
+    this.#calls.push(id);
     const ok = this.socket.send(id);
-    if (ok) this.accepted.push(id);
+    if (ok) this.accepted.splice(this.#acceptedBefore(at), 0, id);
     return ok;
+  }
+
+  /** How many accepted ids were called before the call at `at`. */
+  #acceptedBefore(at: number): number {
+    const earlier = new Set(this.#calls.slice(0, at));
+    return this.accepted.filter((id) => earlier.has(id)).length;
   }
 
   wait(): void {
