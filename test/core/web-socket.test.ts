@@ -1576,3 +1576,23 @@ describe('error messages', () => {
     expect(error.message).toMatch(/^A message could not be decoded and was dropped: SyntaxError: /);
   });
 });
+
+describe('a scheduler whose clearTimeout does not take', () => {
+  it('a timer replaced meanwhile does nothing when it fires (a test that swapped clocks under the socket)', () => {
+    // As when fake timers are installed after the socket armed a real one: clearTimeout misses it.
+    const scheduler = {
+      setTimeout: (fn: () => void, ms: number) => setTimeout(fn, ms),
+      clearTimeout: () => {},
+      now: () => Date.now(),
+    };
+    const socket = make({ ...seed(), scheduler, timeout: 1000 });
+    vi.advanceTimersByTime(500);
+    FakeTransport.last.fail(); // the retry arms its own connect timeout, to 1500
+    vi.advanceTimersByTime(500); // the first attempt's timeout fires: it is not the retry's
+    expect(FakeTransport.instances).toHaveLength(2);
+    expect(FakeTransport.last.closeCalls).toEqual([]);
+    expect(socket.connection.state.type).toBe('reconnecting');
+    vi.advanceTimersByTime(500);
+    expect(FakeTransport.last.detached).toBe(true); // its own timeout still counts
+  });
+});
