@@ -429,10 +429,10 @@ export const reduce = (model: Model, event: Event, config: Config, facts: Facts)
       if (linked(phase) || phase === 'closing') errored(event.error, event.readyState);
       break;
     case 'answer': {
-      const pending = model.pending;
-      if (phase !== 'asking' || !pending) break;
-      if (pending.kind === 'loss') lose(event.retry, pending.code, pending.reason, pending.stable);
-      else if (pending.kind === 'failure') fail(event.retry, pending.error);
+      // A loss or a failure is pending only while asking.
+      const { pending } = model;
+      if (pending?.kind === 'loss') lose(event.retry, pending.code, pending.reason, pending.stable);
+      else if (pending?.kind === 'failure') fail(event.retry, pending.error);
       break;
     }
     case 'armed':
@@ -440,7 +440,8 @@ export const reduce = (model: Model, event: Event, config: Config, facts: Facts)
         set({ spent: model.spent + event.delay, retryAt: now + event.delay });
       break;
     case 'continue':
-      if (phase === 'lost' && model.pending?.kind === 'retry') {
+      // A retry is pending only in the lost phase.
+      if (model.pending?.kind === 'retry') {
         const { dial: now } = model.pending;
         tell(RECONNECTING);
         if (now) dial();
