@@ -232,6 +232,28 @@ describe('reduce', () => {
     expect(last(gating).effects).toEqual([{ type: 'gate', attempt: 1 }]);
   });
 
+  it('the end of a closing handshake, a pause and a probe cancel their own timers', () => {
+    const closing = last(run([{ type: 'start' }, opened, { type: 'close' }])).model;
+    const ended = reduce(closing, { type: 'closed', attempt: 1 }, config, facts);
+    expect(ended.effects).toContainEqual({ type: 'disarm', timer: 'closing' });
+    const paused = last(run([{ type: 'start' }], {}, { online: false })).model;
+    const online = reduce(paused, { type: 'signal', signal: 'online' }, config, facts);
+    expect(online.effects).toContainEqual({ type: 'disarm', timer: 'give-up' });
+    const probing = last(
+      run(
+        [{ type: 'start' }, { ...opened, beats: true }, { type: 'timer', timer: 'heartbeat' }],
+        {
+          interval: 300,
+        },
+        { idle: 300 },
+      ),
+    ).model;
+    expect(probing.phase).toBe('probing');
+    const lost = reduce(probing, { type: 'closed', attempt: 1, code: 4000 }, config, facts);
+    expect(lost.effects).toContainEqual({ type: 'disarm', timer: 'probe' });
+    expect(lost.effects).toContainEqual({ type: 'disarm', timer: 'error' });
+  });
+
   it('heartbeat: a quiet link is probed; a probe without an answer is a loss', () => {
     const heartbeat = { interval: 300 } as const;
     const steps = run(

@@ -29,6 +29,13 @@ describe('toUrl', () => {
   it.each(['ftp://a.test/', 'ws://', '/relative', 'mailto:x@y.z'])('rejects %s', (input) => {
     expect(() => toUrl(input)).toThrow(InvalidUrlError);
   });
+
+  it('looks only at the scheme: an http(s) or ws URL inside the query changes nothing', () => {
+    expect(toUrl('wss://a.test/login?next=https://b.test/')).toBe(
+      'wss://a.test/login?next=https://b.test/',
+    );
+    expect(() => toUrl('ftp://a.test/?relay=ws://b.test/')).toThrow(InvalidUrlError);
+  });
 });
 
 describe('byteLength', () => {

@@ -1541,6 +1541,27 @@ describe('run to completion', () => {
     expect(FakeTransport.last.sent).toEqual(['bye']);
   });
 
+  it('a message listener that closes: every listener gets the message before the state listeners hear Disconnecting', () => {
+    const socket = make(seed());
+    FakeTransport.last.open();
+    const log: string[] = [];
+    socket.connection.subscribe((s) => log.push(`state ${s.type}`));
+    socket.messages.subscribe((m) => {
+      log.push(`first ${String(m)}`);
+      socket.close();
+      log.push('first returns');
+    });
+    socket.messages.subscribe((m) => log.push(`second ${String(m)}`));
+    FakeTransport.last.receive('bye');
+    expect(log).toEqual([
+      'state connected',
+      'first bye',
+      'first returns',
+      'second bye',
+      'state disconnecting',
+    ]);
+  });
+
   it('a message that arrives during a step (a transport that echoes at once) comes after the state it follows', () => {
     class EchoTransport extends FakeTransport {
       override send(data: Data): void {
