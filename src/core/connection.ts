@@ -28,8 +28,8 @@ export class Connection extends ValueStore<ConnectionState> {
       if (signal?.aborted) return reject(signal.reason);
       let settled = false;
       let stop = () => {};
+      // Settling twice is harmless: a promise settles once, and removing listeners is idempotent.
       const settle = (outcome: () => void) => {
-        if (settled) return;
         settled = true;
         outcome();
         signal?.removeEventListener('abort', abort);

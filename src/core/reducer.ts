@@ -431,10 +431,10 @@ export const reduce = (model: Model, event: Event, config: Config, facts: Facts)
       if (linked(phase) || phase === 'closing') errored(event.error, event.readyState);
       break;
     case 'answer': {
-      const pending = model.pending;
-      if (phase !== 'asking' || !pending) break;
-      if (pending.kind === 'loss') lose(event.retry, pending.code, pending.reason, pending.stable);
-      else if (pending.kind === 'failure') fail(event.retry, pending.error);
+      // A loss or a failure is pending only while asking.
+      const { pending } = model;
+      if (pending?.kind === 'loss') lose(event.retry, pending.code, pending.reason, pending.stable);
+      else if (pending?.kind === 'failure') fail(event.retry, pending.error);
       break;
     }
     case 'armed':
@@ -445,7 +445,8 @@ export const reduce = (model: Model, event: Event, config: Config, facts: Facts)
       if (phase === 'waiting') giveUp();
       break;
     case 'continue':
-      if (phase === 'lost' && model.pending?.kind === 'retry') {
+      // A retry is pending only in the lost phase.
+      if (model.pending?.kind === 'retry') {
         const { dial: now } = model.pending;
         tell(RECONNECTING);
         if (now) dial();

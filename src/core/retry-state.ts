@@ -59,8 +59,8 @@ export const retryStateOf = (model: Model, previous: RetryState): RetryState => 
       phase = 'idle';
       attempt = 0;
   }
-  const retryAt = phase === 'waiting' ? model.retryAt : undefined;
-  const { lastClose, lastError } = model;
+  // The reducer keeps retryAt only while waiting.
+  const { retryAt, lastClose, lastError } = model;
   return phase === previous.phase &&
     attempt === previous.attempt &&
     retryAt === previous.retryAt &&

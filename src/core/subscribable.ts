@@ -90,8 +90,8 @@ export class Emitter<T> implements Subscribable<T> {
     let overflow: SlowConsumerError | undefined;
     let done = false;
     let stop = () => {};
+    // Idempotent without a guard: stop() is, and nothing waits once done.
     const finish = () => {
-      if (done) return;
       done = true;
       stop();
       for (const resolve of waiting.splice(0)) resolve(DONE);
@@ -112,7 +112,6 @@ export class Emitter<T> implements Subscribable<T> {
       },
       () => finish(),
     );
-    if (done) stop();
     return {
       next: () => {
         if (buffer.length) return Promise.resolve({ done: false, value: buffer.shift() as T });
@@ -137,11 +136,10 @@ export class Emitter<T> implements Subscribable<T> {
     // A wrapper of its own: unsubscribing one of two subscriptions of one function keeps the other.
     let wrapped: Listener<T> = (value) => listener(value);
     if (this.#current) {
+      // The values of a store (states, retry snapshots) are never undefined: the first always passes.
       let last: T | undefined;
-      let first = true;
       wrapped = (value) => {
-        if (first || value !== last) {
-          first = false;
+        if (value !== last) {
           last = value;
           listener(value);
         }

@@ -90,12 +90,11 @@ const utf8Length = (text: string): number => {
 
 /** The size of a frame on the wire, for the send queue's byte bound. */
 export const byteLength = (data: Data): number => {
-  if (typeof data === 'string') return utf8Length(data);
   if (data && typeof data === 'object') {
     if ('byteLength' in data) return data.byteLength;
     if ('size' in data) return data.size;
   }
-  // Not a frame at all (`null`, a number): the transport will send its string form.
+  // Text, or not a frame at all (`null`, a number): the transport sends its string form.
   return utf8Length(String(data));
 };
 
@@ -152,7 +151,7 @@ export const connect = (
   // ws: the HTTP answer to a refused upgrade. With a listener ws leaves the request open, so it
   // is torn down here; its error and close events then carry the status.
   const onResponse = (_request: unknown, response: { statusCode?: number }) => {
-    rejected = new HandshakeRejectedError(response?.statusCode ?? 0);
+    rejected = new HandshakeRejectedError(response.statusCode ?? 0);
     t.terminate?.();
   };
   t.on?.('unexpected-response', onResponse);
@@ -189,8 +188,9 @@ export const connect = (
       t.off?.('unexpected-response', onResponse);
       unwatch();
       try {
-        // On a dead link a polite close takes 10–30 s; terminate (ws, Bun) tears down at once.
-        if (t.readyState < 3 && t.terminate) t.terminate();
+        // On a dead link a polite close takes 10–30 s; terminate (ws, Bun) tears down at once,
+        // and does nothing to a closed one.
+        if (t.terminate) t.terminate();
         else if (t.readyState < 2) t.close();
       } catch {}
     },

@@ -170,7 +170,8 @@ export class WebSocket<In = Data, Out = Data> implements WebSocketLike<In, Out> 
     this.#policy = new ReconnectPolicy({ ...o, timeout });
     this.#heartbeat = new Heartbeat(
       o.heartbeat ?? (o.pingInterval === undefined ? undefined : { interval: o.pingInterval }),
-      o.heartbeat === undefined && o.pingInterval !== undefined,
+      // Protocol pings only, unless an explicit heartbeat says otherwise (without either there is none).
+      o.heartbeat === undefined,
     );
     this.#queue =
       o.queue === false
@@ -364,18 +365,18 @@ export class WebSocket<In = Data, Out = Data> implements WebSocketLike<In, Out> 
         return this.#connect(effect.attempt, effect.url);
       case 'gate':
         return this.#gate(effect.attempt, link as Link);
+      // The effects below come only while the attempt's transport is attached.
       case 'ready': {
         const now = this.#scheduler.now();
         this.#heartbeat.heard(now);
-        if (link) this.#queue?.flush(link, now);
+        this.#queue?.flush(link as Link, now);
         return;
       }
       case 'probe':
-        if (link) this.#heartbeat.probe(link, this.#alive);
-        return;
+        return this.#heartbeat.probe(link as Link, this.#alive);
       case 'shut':
         try {
-          link?.close(effect.code, effect.reason);
+          (link as Link).close(effect.code, effect.reason);
         } catch {
           this.#mailbox.dispatch({ type: 'closed', attempt: this.#model.attempt });
         }

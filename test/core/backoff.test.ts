@@ -156,5 +156,25 @@ describe('withJitter', () => {
     const make = () => withJitter(new ConstantBackoff(1), { ratio });
     expect(make).toThrow(InvalidOptionError);
     expect(make).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
+    expect(make).toThrow(`withJitter ratio must be between 0 and 1, got ${String(ratio)}.`);
+  });
+});
+
+describe('bad numbers', () => {
+  // The message names the class and the field, so the caller finds the bad number.
+  it.each([
+    ['ConstantBackoff duration', () => new ConstantBackoff(-1)],
+    ['LinearBackoff initial', () => new LinearBackoff({ initial: -1, increment: 1 })],
+    ['LinearBackoff increment', () => new LinearBackoff({ initial: 1, increment: -1 })],
+    ['LinearBackoff maximum', () => new LinearBackoff({ initial: 1, increment: 1, maximum: -1 })],
+    [
+      'BinaryExponentialBackoff initial',
+      () => new BinaryExponentialBackoff({ initial: -1, maximumStep: 3 }),
+    ],
+  ])('names %s', (name, build) => {
+    expect(build).toThrow(InvalidOptionError);
+    expect(build).toThrow(
+      new RegExp(`^${name} must be a finite number of milliseconds >= 0, got -1`),
+    );
   });
 });

@@ -78,6 +78,45 @@ describe('network awareness (injected environment)', () => {
     expect(environment.listeners.size).toBe(0);
   });
 
+  it('a second "offline" while paused does not postpone the give-up', () => {
+    const environment = new FakeEnvironment();
+    const socket = make({ environment, backoff: new ConstantBackoff(1000), giveUpAfter: 5000 });
+    FakeTransport.last.fail();
+    FakeTransport.last.fail(); // 1000 of 5000 spent
+    environment.emit('offline');
+    vi.advanceTimersByTime(3000);
+    environment.emit('offline'); // the platform says it again
+    vi.advanceTimersByTime(1000); // 4000 after the first: the budget is spent
+    expect(socket.connection.state).toEqual(
+      new Disconnected({ code: 1006, reason: 'connection timeout' }),
+    );
+  });
+
+  it('"wake" or "resume" while offline attempts nothing: only "online" does', () => {
+    const environment = new FakeEnvironment();
+    const socket = make({ environment, backoff: new ConstantBackoff(1000), giveUpAfter: Infinity });
+    FakeTransport.last.fail();
+    FakeTransport.last.fail();
+    environment.emit('offline');
+    environment.emit('wake');
+    environment.emit('resume');
+    expect(FakeTransport.instances).toHaveLength(2);
+    expect(socket.retry.state.phase).toBe('offline');
+    environment.emit('online');
+    expect(FakeTransport.instances).toHaveLength(3);
+  });
+
+  it('back online, the give-up timer of the pause is gone: only the attempt is timed', () => {
+    const environment = new FakeEnvironment(false);
+    make({ environment, giveUpAfter: 30_000 });
+    expect(vi.getTimerCount()).toBe(1); // the give-up
+    environment.emit('online');
+    expect(FakeTransport.instances).toHaveLength(1);
+    expect(vi.getTimerCount()).toBe(1); // the connect timeout, and nothing else
+    FakeTransport.last.open();
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
   it('"offline" during a backoff wait cancels it; "online" attempts at once and resets the backoff', () => {
     const environment = new FakeEnvironment();
     const backoff = spy(new LinearBackoff({ initial: 1000, increment: 1000 }));
@@ -282,6 +321,75 @@ describe('browserEnvironment', () => {
     expect(browserEnvironment()).toBeUndefined();
   });
 
+  it('is undefined unless window events and navigator.onLine are all there (Deno has no onLine)', () => {
+    const win = new EventTarget();
+    const on = win.addEventListener.bind(win);
+    const off = win.removeEventListener.bind(win);
+    const cases: [string, Record<string, unknown>][] = [
+      ['no removeEventListener', { addEventListener: on, navigator: { onLine: true } }],
+      ['no addEventListener', { removeEventListener: off, navigator: { onLine: true } }],
+      ['no navigator', { addEventListener: on, removeEventListener: off, navigator: undefined }],
+      [
+        'a navigator without onLine',
+        { addEventListener: on, removeEventListener: off, navigator: {} },
+      ],
+    ];
+    for (const [name, globals] of cases) {
+      vi.unstubAllGlobals();
+      for (const [key, value] of Object.entries(globals)) vi.stubGlobal(key, value);
+      expect(browserEnvironment(), name).toBeUndefined();
+    }
+  });
+
+  it('in a worker (no document) it maps online/offline and watches the clock, without visibility', () => {
+    const win = new EventTarget();
+    vi.stubGlobal('addEventListener', win.addEventListener.bind(win));
+    vi.stubGlobal('removeEventListener', win.removeEventListener.bind(win));
+    vi.stubGlobal('navigator', { onLine: true });
+    vi.stubGlobal('document', undefined);
+    const env = browserEnvironment();
+    const got: EnvironmentSignal[] = [];
+    const off = env?.subscribe((s) => got.push(s));
+    expect(vi.getTimerCount()).toBe(1); // no document: counted as visible
+    win.dispatchEvent(new Event('offline'));
+    win.dispatchEvent(new Event('online'));
+    vi.setSystemTime(Date.now() + 30 * 60_000);
+    vi.advanceTimersByTime(5000);
+    expect(got).toEqual(['offline', 'online', 'resume']);
+    off?.();
+    expect(vi.getTimerCount()).toBe(0);
+    win.dispatchEvent(new Event('offline'));
+    expect(got).toEqual(['offline', 'online', 'resume']);
+  });
+
+  it('unsubscribing removes every listener it added: offline, online and visibilitychange', () => {
+    const { win, doc } = stubBrowser(true);
+    const env = browserEnvironment();
+    const got: EnvironmentSignal[] = [];
+    const off = env?.subscribe((s) => got.push(s));
+    off?.();
+    win.dispatchEvent(new Event('offline'));
+    win.dispatchEvent(new Event('online'));
+    doc.dispatchEvent(new Event('visibilitychange'));
+    expect(got).toEqual([]);
+  });
+
+  it('a clock check that runs late is a sleep only when it is more than 10 s late', () => {
+    stubBrowser(true);
+    const env = browserEnvironment();
+    const got: EnvironmentSignal[] = [];
+    env?.subscribe((s) => got.push(s));
+    vi.setSystemTime(Date.now() + 3000); // a busy main thread: the check runs 3 s late
+    vi.advanceTimersByTime(5000);
+    expect(got).toEqual([]);
+    vi.setSystemTime(Date.now() + 10_000); // exactly 10 s late: still no sleep
+    vi.advanceTimersByTime(5000);
+    expect(got).toEqual([]);
+    vi.setSystemTime(Date.now() + 10_001);
+    vi.advanceTimersByTime(5000);
+    expect(got).toEqual(['resume']);
+  });
+
   it('maps online/offline/visibilitychange to signals; online() trusts the events, not navigator.onLine', () => {
     const { win, doc, nav } = stubBrowser(false);
     const env = browserEnvironment();
@@ -355,5 +463,21 @@ describe('browserEnvironment', () => {
     stubBrowser(false);
     new WebSocket(URL_, { WebSocket: FakeTransport, environment: null });
     expect(FakeTransport.instances).toHaveLength(1);
+  });
+
+  it('environment: null in a browser hears none of its signals: an offline event pauses nothing', () => {
+    const { win } = stubBrowser(true);
+    const socket = new WebSocket(URL_, {
+      WebSocket: FakeTransport,
+      environment: null,
+      backoff: new ConstantBackoff(1000),
+    });
+    win.dispatchEvent(new Event('offline'));
+    FakeTransport.last.fail();
+    FakeTransport.last.fail();
+    vi.advanceTimersByTime(1000); // the wait ends: an attempt, as if online
+    expect(FakeTransport.instances).toHaveLength(3);
+    expect(socket.retry.state.phase).toBe('dialing');
+    socket.close();
   });
 });

@@ -2,10 +2,12 @@ import { describe, expect, it } from 'vitest';
 import {
   ConnectTimeoutError,
   DecodeError,
+  HandshakeRejectedError,
   InvalidCloseError,
   InvalidOptionError,
   InvalidUrlError,
   NoWebSocketError,
+  SlowConsumerError,
   SocketEndedError,
   WebSocketClientError,
 } from '../../src/core';
@@ -18,6 +20,7 @@ const classes = [
   [SocketEndedError, 'SOCKET_ENDED'],
   [ConnectTimeoutError, 'CONNECT_TIMEOUT'],
   [DecodeError, 'DECODE_FAILED'],
+  [SlowConsumerError, 'SLOW_CONSUMER'],
 ] as const;
 
 describe('errors', () => {
@@ -41,5 +44,16 @@ describe('errors', () => {
         if (A !== B) expect(new A('x')).not.toBeInstanceOf(B);
       }
     }
+  });
+
+  it('HandshakeRejectedError carries the HTTP status, its code and name, and says what to do', () => {
+    const error = new HandshakeRejectedError(401);
+    expect(error.status).toBe(401);
+    expect(error.code).toBe('HANDSHAKE_REJECTED');
+    expect(error.name).toBe('HandshakeRejectedError');
+    expect(error).toBeInstanceOf(WebSocketClientError);
+    expect(error.message).toMatch(/HTTP 401/);
+    expect(error.message).toMatch(/shouldRetry/);
+    expect(String(error)).toMatch(/^HandshakeRejectedError: /);
   });
 });

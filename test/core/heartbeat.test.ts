@@ -2,7 +2,9 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ConstantBackoff, Disconnected, type HeartbeatOptions } from '../../src/core';
 import {
   expectNoLeaks,
+  FakeEnvironment,
   FakeTransport,
+  flush,
   make,
   record,
   types,
@@ -138,6 +140,24 @@ describe('heartbeat', () => {
     expect(got).toEqual([]);
   });
 
+  it('an app-level ping lets a browser-like transport be asked on a signal, instead of dropped', () => {
+    const environment = new FakeEnvironment();
+    const socket = make({
+      ...seed(),
+      environment,
+      heartbeat: { interval: 30_000, timeout: 1000, ping: 'ping', pong: 'pong' },
+    });
+    const t = FakeTransport.last;
+    t.open();
+    environment.emit('resume'); // the machine slept: ask the link rather than presume it dead
+    expect(t.sent).toEqual(['ping']);
+    expect(socket.connection.state.type).toBe('connected');
+    t.receive('pong');
+    vi.advanceTimersByTime(1000);
+    expect(socket.connection.state.type).toBe('connected');
+    expect(FakeTransport.instances).toHaveLength(1);
+  });
+
   it('the `pong` matcher swallows replies: they never reach messages', () => {
     const { socket, t } = ws({ interval: 1000, pong: 'pong' });
     const got: unknown[] = [];
@@ -175,6 +195,20 @@ describe('heartbeat', () => {
     t.receive('x'); // without the jump the probe would wait until 1900
     vi.setSystemTime(Date.now() + 3_600_000);
     vi.advanceTimersByTime(100);
+    expect(t.pings).toBe(1);
+  });
+
+  it('a wall clock set back counts idleness from the new time: the probe is not put off by the step', () => {
+    const { t } = ws({ interval: 1000, timeout: 500 });
+    t.open();
+    vi.advanceTimersByTime(500);
+    t.receive('x');
+    vi.setSystemTime(Date.now() - 600_000); // the clock is set back ten minutes
+    vi.advanceTimersByTime(500); // the check: heard "in the future", so idle from now
+    expect(t.pings).toBe(0);
+    vi.advanceTimersByTime(999);
+    expect(t.pings).toBe(0);
+    vi.advanceTimersByTime(1);
     expect(t.pings).toBe(1);
   });
 
@@ -257,6 +291,68 @@ describe('heartbeat', () => {
     expect(socket.connection.state.type).toBe('connected');
     expect(t.sent).toEqual([]);
     vi.advanceTimersByTime(2000);
+    expect(socket.connection.state.type).toBe('reconnecting');
+  });
+});
+
+describe('heartbeat while a probe is out', () => {
+  const probing = (extra = {}) => {
+    const r = ws({ interval: 1000, timeout: 500 }, extra);
+    r.t.open();
+    vi.advanceTimersByTime(1000);
+    expect(r.t.pings).toBe(1);
+    return r;
+  };
+
+  it('a server close is heard at once, with its code, and no probe timer is left behind', () => {
+    const { socket, t } = probing();
+    const states = record(socket);
+    t.serverClose(4000, 'bye');
+    expect(states[1]).toEqual(new Disconnected({ code: 4000, reason: 'bye' }));
+    expect(socket.connection.state.type).toBe('reconnecting');
+    expect(vi.getTimerCount()).toBe(1); // the retry's connect timeout, nothing else
+  });
+
+  it('an error event (readyState CLOSED) is a loss at once', () => {
+    const { socket, t } = probing();
+    t.errorOnly();
+    expect(socket.connection.state.type).toBe('reconnecting');
+    expect(FakeTransport.instances).toHaveLength(2);
+  });
+
+  it('close() goes through Disconnecting and the closing handshake', () => {
+    const { socket, t } = probing();
+    const states = record(socket);
+    socket.close(4000, 'bye');
+    expect(types(states)).toEqual(['connected', 'disconnecting']);
+    expect(t.closeCalls).toEqual([{ code: 4000, reason: 'bye' }]);
+    vi.advanceTimersByTime(500); // the probe's deadline passes: closing is not a heartbeat loss
+    expect(socket.connection.state.type).toBe('disconnecting');
+    t.finishClose();
+    expect(socket.connection.state).toEqual(new Disconnected({ code: 4000, reason: 'bye' }));
+    expectNoLeaks();
+  });
+
+  it('"resume" on a link that can only be watched (no ping) is a loss at once, not at the probe deadline', () => {
+    const environment = new FakeEnvironment();
+    const socket = make({ ...seed(), environment, heartbeat: { interval: 1000, timeout: 500 } });
+    const states = record(socket);
+    FakeTransport.last.open();
+    vi.advanceTimersByTime(1000); // the probe: watching for the server's own traffic
+    environment.emit('resume');
+    expect(states[2]).toEqual(new Disconnected({ code: 1006, reason: 'woke from sleep' }));
+  });
+});
+
+describe('heartbeat with onOpen', () => {
+  it('runs once the gate has let the connection open', async () => {
+    const { socket, t } = ws({ interval: 1000, timeout: 500 }, { onOpen: () => Promise.resolve() });
+    t.open();
+    await flush();
+    expect(socket.connection.state.type).toBe('connected');
+    vi.advanceTimersByTime(1000);
+    expect(t.pings).toBe(1);
+    vi.advanceTimersByTime(500);
     expect(socket.connection.state.type).toBe('reconnecting');
   });
 });

@@ -7,6 +7,7 @@ import {
   type Facts,
   initialModel,
   type Model,
+  type Phase,
   reduce,
 } from '../../src/core/reducer';
 import {
@@ -231,6 +232,28 @@ describe('reduce', () => {
     expect(last(gating).effects).toEqual([{ type: 'gate', attempt: 1 }]);
   });
 
+  it('the end of a closing handshake, a pause and a probe cancel their own timers', () => {
+    const closing = last(run([{ type: 'start' }, opened, { type: 'close' }])).model;
+    const ended = reduce(closing, { type: 'closed', attempt: 1 }, config, facts);
+    expect(ended.effects).toContainEqual({ type: 'disarm', timer: 'closing' });
+    const paused = last(run([{ type: 'start' }], {}, { online: false })).model;
+    const online = reduce(paused, { type: 'signal', signal: 'online' }, config, facts);
+    expect(online.effects).toContainEqual({ type: 'disarm', timer: 'give-up' });
+    const probing = last(
+      run(
+        [{ type: 'start' }, { ...opened, beats: true }, { type: 'timer', timer: 'heartbeat' }],
+        {
+          interval: 300,
+        },
+        { idle: 300 },
+      ),
+    ).model;
+    expect(probing.phase).toBe('probing');
+    const lost = reduce(probing, { type: 'closed', attempt: 1, code: 4000 }, config, facts);
+    expect(lost.effects).toContainEqual({ type: 'disarm', timer: 'probe' });
+    expect(lost.effects).toContainEqual({ type: 'disarm', timer: 'error' });
+  });
+
   it('heartbeat: a quiet link is probed; a probe without an answer is a loss', () => {
     const heartbeat = { interval: 300 } as const;
     const steps = run(
@@ -355,5 +378,81 @@ describe('reduce', () => {
       facts,
     );
     expect(lost.state).toEqual(new Disconnected({ code: 1006, reason: '' }));
+  });
+
+  it('an event that does not apply to the phase changes nothing: no state, no effect, the same model', () => {
+    const heartbeat: Partial<Config> = { interval: 300, gated: true, askOnClose: true };
+    const at = (events: Event[], f: Partial<Facts> = {}) => last(run(events, heartbeat, f)).model;
+    const failedOnce: Event[] = [{ type: 'start' }, { type: 'timer', timer: 'attempt' }];
+    const waitingEvents: Event[] = [
+      ...failedOnce,
+      { type: 'continue' },
+      { type: 'failed', attempt: 2, error: 'x' },
+      { type: 'armed', delay: 100 },
+    ];
+    const gated = { type: 'gated', attempt: 1, ready: true, protocol: '' } as const;
+    const openEvents: Event[] = [{ type: 'start' }, { ...opened, beats: true }, gated];
+    const phases: Record<Phase, Model> = {
+      dialing: at([{ type: 'start' }]),
+      gating: at([{ type: 'start' }, opened]),
+      open: at(openEvents),
+      probing: at([...openEvents, { type: 'timer', timer: 'heartbeat' }], { idle: 300 }),
+      asking: at([...openEvents, { type: 'closed', attempt: 1, code: 4000 }]),
+      lost: at(failedOnce),
+      waiting: at(waitingEvents),
+      paused: at([...waitingEvents, { type: 'signal', signal: 'offline' }]),
+      closing: at([...openEvents, { type: 'close' }]),
+      ended: at([{ type: 'start' }, { type: 'close' }]),
+    };
+    const timers = ['attempt', 'error', 'backoff', 'give-up', 'heartbeat', 'probe', 'closing'];
+    /** What each phase answers to; everything else must leave it as it is. */
+    const applies: Record<Phase, string[]> = {
+      dialing: ['url', 'failed', 'opened', 'closed', 'errored', 'close', 'attempt', 'error'],
+      gating: ['failed', 'gated', 'closed', 'errored', 'close', 'attempt', 'error'],
+      open: ['closed', 'errored', 'close', 'error', 'heartbeat', 'resume'],
+      probing: ['closed', 'errored', 'close', 'error', 'probe'],
+      asking: ['answer', 'close'],
+      lost: ['continue', 'close'],
+      waiting: ['armed', 'close', 'reconnect', 'backoff', 'online', 'offline', 'wake', 'resume'],
+      paused: ['close', 'reconnect', 'give-up', 'online'],
+      closing: ['closed', 'errored', 'closing'],
+      ended: [],
+    };
+    for (const [phase, model] of Object.entries(phases) as [Phase, Model][]) {
+      expect(model.phase, phase).toBe(phase);
+      const attempt = model.attempt;
+      const events: [string, Event][] = [
+        ['url', { type: 'url', attempt, url: 'ws://x/' }],
+        ['failed', { type: 'failed', attempt, error: 'x' }],
+        ['opened', { ...opened, attempt }],
+        ['gated', { ...gated, attempt }],
+        ['closed', { type: 'closed', attempt, code: 4000 }],
+        ['errored', { type: 'errored', attempt, error: 'x', readyState: 3 }],
+        ['answer', { type: 'answer', retry: true }],
+        ['armed', { type: 'armed', delay: 100 }],
+        ['continue', { type: 'continue' }],
+        ['close', { type: 'close' }],
+        ['reconnect', { type: 'reconnect' }],
+        ...timers.map((timer): [string, Event] => [timer, { type: 'timer', timer } as Event]),
+        ...(['online', 'offline', 'wake', 'resume'] as const).map((signal): [string, Event] => [
+          signal,
+          { type: 'signal', signal },
+        ]),
+      ];
+      // Paused means offline; a probe that is out makes the link one that can be asked.
+      const f = { ...facts, online: phase !== 'paused', canProbe: phase === 'probing' };
+      for (const [name, event] of events) {
+        if (applies[phase].includes(name)) continue;
+        const step = reduce(model, event, { ...config, ...heartbeat }, f);
+        expect({ phase, name, ...step }).toEqual({
+          phase,
+          name,
+          model,
+          state: undefined,
+          effects: [],
+        });
+        expect(step.model, `${phase}: ${name}`).toBe(model);
+      }
+    }
   });
 });

@@ -1,6 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ConstantBackoff, Disconnected, LinearBackoff, type RetryState } from '../../src/core';
-import { FakeEnvironment, FakeTransport, make } from './fake-transport';
+import type { Model } from '../../src/core/reducer';
+import { initialModel } from '../../src/core/reducer';
+import { IDLE, retryStateOf } from '../../src/core/retry-state';
+import { CONNECTED, RECONNECTING } from '../../src/core/states';
+import { FakeEnvironment, FakeTransport, flush, make } from './fake-transport';
 
 beforeEach(() => {
   vi.useFakeTimers();
@@ -108,6 +112,15 @@ describe('socket.retry', () => {
     expect(socket.retry.state).toMatchObject({ phase: 'dialing', attempt: 1 });
   });
 
+  it('a close during a wait leaves no retry time behind', () => {
+    const socket = make({ backoff: new ConstantBackoff(1000) });
+    FakeTransport.last.fail();
+    FakeTransport.last.fail();
+    expect(socket.retry.state.retryAt).toBeDefined();
+    socket.close();
+    expect(socket.retry.state).toMatchObject({ phase: 'idle', attempt: 0, retryAt: undefined });
+  });
+
   it('ends idle with the final Disconnected, and completes', async () => {
     const socket = make();
     let done = false;
@@ -121,5 +134,69 @@ describe('socket.retry', () => {
       lastClose: new Disconnected({ code: 4000, reason: 'bye' }),
     });
     await vi.waitFor(() => expect(done).toBe(true));
+  });
+});
+
+describe('socket.retry while onOpen runs', () => {
+  it('a retry whose onOpen is still running is "dialing", with its attempt number', async () => {
+    let pass = () => {};
+    const socket = make({
+      backoff: new ConstantBackoff(0),
+      minUptime: 0,
+      onOpen: () => new Promise<void>((resolve) => (pass = resolve)),
+    });
+    FakeTransport.last.open();
+    pass();
+    await flush();
+    expect(socket.connection.state.type).toBe('connected');
+    FakeTransport.last.serverClose(1001, '');
+    FakeTransport.last.open(); // the retry's transport is open; onOpen has not settled
+    expect(socket.retry.state).toMatchObject({ phase: 'dialing', attempt: 1 });
+    pass();
+    await flush();
+    expect(socket.connection.state.type).toBe('reconnected');
+    expect(socket.retry.state).toMatchObject({ phase: 'idle', attempt: 0 });
+  });
+});
+
+describe('retryStateOf', () => {
+  const model = (patch: Partial<Model>): Model => ({ ...initialModel, ...patch });
+  const waiting = model({ state: RECONNECTING, phase: 'waiting', tries: 1, retryAt: 500 });
+
+  it('is IDLE itself, all fields empty, while nothing is being retried', () => {
+    expect(IDLE).toEqual({
+      phase: 'idle',
+      attempt: 0,
+      retryAt: undefined,
+      lastClose: undefined,
+      lastError: undefined,
+    });
+    expect(retryStateOf(model({ phase: 'dialing' }), IDLE)).toBe(IDLE);
+    expect(retryStateOf(model({ state: CONNECTED, phase: 'open' }), IDLE)).toBe(IDLE);
+  });
+
+  it('says nothing new between a loss and its retry (policy asked, loss being told)', () => {
+    const previous = retryStateOf(waiting, IDLE);
+    for (const phase of ['asking', 'lost'] as const) {
+      expect(retryStateOf(model({ state: CONNECTED, phase, tries: 7 }), previous)).toBe(previous);
+    }
+  });
+
+  it('is a new snapshot when any one field changed, and the same one when none did', () => {
+    const previous = retryStateOf(waiting, IDLE);
+    expect(previous).toMatchObject({ phase: 'waiting', attempt: 2, retryAt: 500 });
+    expect(retryStateOf({ ...waiting }, previous)).toBe(previous);
+    const changes: Partial<Model>[] = [
+      { tries: 2 },
+      { retryAt: 600 },
+      { lastError: new Error('refused') },
+      { lastClose: new Disconnected({ code: 1006 }) },
+      { phase: 'paused' },
+    ];
+    for (const change of changes) {
+      const next = retryStateOf({ ...waiting, ...change }, previous);
+      expect(next).not.toBe(previous);
+      expect(Object.isFrozen(next)).toBe(true);
+    }
   });
 });

@@ -100,6 +100,25 @@ describe('send queue', () => {
     expect(socket.queued).toEqual(['c']);
   });
 
+  it('expired messages free their bytes too', () => {
+    const socket = make<string, string>({ queue: { maxBytes: 10, maxAge: 100 } });
+    expect(socket.send('0123456789')).toBe(true);
+    vi.advanceTimersByTime(101);
+    expect(socket.send('abcdefghij')).toBe(true); // the expired 10 bytes no longer count
+    expect(socket.queued).toEqual(['abcdefghij']);
+  });
+
+  it('flushed messages free their bytes: the queue holds its maxBytes again on the next outage', () => {
+    const socket = make<string, string>({ ...seed(), queue: { maxBytes: 10 } });
+    expect(socket.send('0123456789')).toBe(true);
+    FakeTransport.last.open();
+    expect(FakeTransport.last.sent).toEqual(['0123456789']);
+    FakeTransport.last.serverClose(1001, '');
+    expect(socket.send('abcdefghij')).toBe(true);
+    expect(socket.send('x')).toBe(false);
+    expect(socket.queued).toEqual(['abcdefghij']);
+  });
+
   it('queue: false → send returns false while not open, true when open', () => {
     const socket = make<string, string>({ ...seed(), queue: false });
     expect(socket.send('early')).toBe(false);

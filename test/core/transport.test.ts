@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import { describe, expect, it, vi } from 'vitest';
 import { HandshakeRejectedError, InvalidUrlError } from '../../src/core';
 import { byteLength, connect, type LinkEvents, toUrl } from '../../src/core/transport';
@@ -28,6 +29,13 @@ describe('toUrl', () => {
   it.each(['ftp://a.test/', 'ws://', '/relative', 'mailto:x@y.z'])('rejects %s', (input) => {
     expect(() => toUrl(input)).toThrow(InvalidUrlError);
   });
+
+  it('looks only at the scheme: an http(s) or ws URL inside the query changes nothing', () => {
+    expect(toUrl('wss://a.test/login?next=https://b.test/')).toBe(
+      'wss://a.test/login?next=https://b.test/',
+    );
+    expect(() => toUrl('ftp://a.test/?relay=ws://b.test/')).toThrow(InvalidUrlError);
+  });
 });
 
 describe('byteLength', () => {
@@ -40,6 +48,29 @@ describe('byteLength', () => {
     expect(byteLength(new Uint16Array(4))).toBe(8);
     expect(byteLength(new Blob(['abc']))).toBe(3);
     expect(byteLength(null as never)).toBe(4);
+  });
+
+  it('counts each UTF-8 width from its first code unit, at every boundary', () => {
+    const boundaries = [
+      '\u007f', // 1 byte, the last
+      '\u0080', // 2 bytes, the first
+      '\u07ff', // 2 bytes, the last
+      '\u0800', // 3 bytes, the first
+      '\ud7ff', // 3 bytes, just below the surrogates
+      '\ud800\udc00', // the first surrogate pair: 4 bytes
+      '\udbff\udfff', // the last surrogate pair: 4 bytes
+      '\udc00\u00e9', // a lone low surrogate (3, as U+FFFD) is no pair with what follows (2)
+      '\ue000', // 3 bytes, just above the surrogates
+    ];
+    for (const text of boundaries) {
+      expect(byteLength(text), JSON.stringify(text)).toBe(new TextEncoder().encode(text).length);
+    }
+  });
+
+  it('what is not a frame is sized by the string the transport will send', () => {
+    expect(byteLength(42 as never)).toBe(2);
+    expect(byteLength({} as never)).toBe('[object Object]'.length);
+    expect(byteLength(undefined as never)).toBe('undefined'.length);
   });
 });
 
@@ -79,6 +110,18 @@ describe('connect', () => {
     ]);
   });
 
+  it('tolerates handlers called without an event, as hand-written doubles do', () => {
+    const e = events();
+    const t = connect(FakeTransport, 'ws://a.test/', options, e).transport as FakeTransport;
+    t.readyState = 3;
+    (t.onerror as () => void)();
+    (t.onclose as () => void)();
+    expect(e.log).toEqual([
+      ['error', undefined, 3],
+      ['close', undefined, undefined],
+    ]);
+  });
+
   it('ws: a refused upgrade reports HandshakeRejectedError with the status, and is torn down', () => {
     const e = events();
     const link = connect(WsLikeTransport, 'ws://a.test/', options, e);
@@ -110,6 +153,33 @@ describe('connect', () => {
     bun.abort();
     (bun.transport as BunLikeTransport).pong();
     expect(alive).toHaveBeenCalledTimes(2);
+  });
+
+  it('watch() registers its listener once however often it is called: abort() leaves none (EventEmitter semantics)', () => {
+    // ws is an EventEmitter: the same function added twice is two listeners, and off() removes one.
+    class EmitterTransport extends FakeTransport {
+      readonly emitter = new EventEmitter();
+      ping(): void {}
+      terminate(): void {}
+      on(event: string, listener: () => void): void {
+        this.emitter.on(event, listener);
+      }
+      off(event: string, listener: () => void): void {
+        this.emitter.off(event, listener);
+      }
+    }
+    const link = connect(EmitterTransport, 'ws://a.test/', options, events());
+    const t = link.transport as EmitterTransport;
+    const alive = vi.fn();
+    link.watch(alive);
+    link.watch(alive); // the heartbeat watches again at every probe
+    link.watch(vi.fn());
+    expect(t.emitter.listenerCount('ping')).toBe(1);
+    expect(t.emitter.listenerCount('pong')).toBe(1);
+    t.emitter.emit('pong');
+    expect(alive).toHaveBeenCalledTimes(1);
+    link.abort();
+    expect(t.emitter.eventNames()).toEqual([]);
   });
 
   it('abort() detaches every handler, then terminates (ws, Bun) or closes a transport that is not closed', () => {

@@ -4,11 +4,14 @@ import {
   Connected,
   ConnectTimeoutError,
   ConstantBackoff,
+  type Data,
   Disconnected,
   InvalidUrlError,
   isOpen,
+  json,
   LinearBackoff,
   Reconnected,
+  Reconnecting,
   SocketEndedError,
   WebSocket,
 } from '../../src/core';
@@ -234,6 +237,21 @@ describe('losing an open connection', () => {
     expect(FakeTransport.instances).toHaveLength(2);
   });
 
+  it('an error event on an OPEN transport that never closes (Node 22 undici) ends the link after a short grace', () => {
+    const socket = make(seed());
+    const states = record(socket);
+    const t = FakeTransport.last;
+    t.open();
+    t.undiciRefusal(new Error('socket hang up')); // readyState still OPEN, no close event follows
+    vi.advanceTimersByTime(49);
+    expect(socket.connection.state.type).toBe('connected');
+    vi.advanceTimersByTime(1);
+    expect(types(states)).toEqual(['connecting', 'connected', 'disconnected', 'reconnecting']);
+    expect(states[2]).toEqual(new Disconnected({ code: 1006, reason: '' }));
+    expect(t.detached).toBe(true);
+    expect(FakeTransport.instances).toHaveLength(2);
+  });
+
   it('an error event while the transport is still open waits for the close event, which carries the error', () => {
     const socket = make(seed());
     const states = record(socket);
@@ -404,6 +422,15 @@ describe('giving up', () => {
 });
 
 describe('connect timeout', () => {
+  it('its error says how long the attempt waited', () => {
+    const socket = make({ timeout: 1234 });
+    const states = record(socket);
+    vi.advanceTimersByTime(1234);
+    const error = (states[1] as Disconnected).error as Error;
+    expect(error.message).toBe('No connection within 1234 ms.');
+    socket.close();
+  });
+
   it('closes a hung attempt after `timeout` and counts it as a failure with ConnectTimeoutError', () => {
     const socket = make({ backoff: new ConstantBackoff(500), timeout: 1000 });
     const states = record(socket);
@@ -882,6 +909,26 @@ describe('flap protection (minUptime)', () => {
 });
 
 describe('flap protection and the give-up budget', () => {
+  it('a loss once the budget is spent gives up at once: no Reconnecting, no further wait', () => {
+    const socket = make({ backoff: new ConstantBackoff(1000), giveUpAfter: 1000 });
+    const states = record(socket);
+    FakeTransport.last.fail(); // the immediate retry
+    FakeTransport.last.fail(); // a wait of 1000 ms: the whole budget
+    socket.reconnect(); // cut short, the budget stays spent
+    FakeTransport.last.open();
+    FakeTransport.last.serverClose(1001, 'going away'); // up 0 ms: no recovery, the budget stays spent
+    expect(types(states)).toEqual([
+      'connecting',
+      'disconnected',
+      'reconnecting',
+      'reconnected',
+      'disconnected',
+    ]);
+    expect(socket.connection.state).toEqual(timeoutD);
+    expect(FakeTransport.instances).toHaveLength(3);
+    expectNoLeaks();
+  });
+
   it('short-lived connections do not refill the budget: a server that always drops at once is given up on', () => {
     const socket = make({ backoff: new ConstantBackoff(1000), giveUpAfter: 3000, minUptime: 5000 });
     const states = record(socket);
@@ -1461,5 +1508,237 @@ describe('commands from a callback, in order', () => {
     expect(seen.threw).toBeInstanceOf(SocketEndedError);
     expect(FakeTransport.last.sent).toEqual([]);
     expect(socket.connection.state.type).toBe('disconnecting');
+  });
+});
+
+describe('heartbeat and pingInterval together', () => {
+  it('the heartbeat wins entirely: it runs on a browser-like transport, where pingInterval alone would not', () => {
+    const socket = make({ ...seed(), heartbeat: { interval: 1000 }, pingInterval: 5000 });
+    FakeTransport.last.open();
+    vi.advanceTimersByTime(1999);
+    expect(socket.connection.state.type).toBe('connected');
+    vi.advanceTimersByTime(1); // interval + timeout (= interval) of the heartbeat, silence: dead
+    expect(socket.connection.state).toEqual(new Reconnecting());
+    expect(FakeTransport.instances).toHaveLength(2);
+  });
+});
+
+describe('retry listeners', () => {
+  it('every listener hears each change; one that retries at once spares the others the wait that is gone', () => {
+    const socket = make({ backoff: new ConstantBackoff(1000) });
+    const first: string[] = [];
+    const second: string[] = [];
+    socket.retry.subscribe((r) => {
+      first.push(`${r.phase}:${r.attempt}`);
+      if (r.phase === 'waiting') socket.reconnect();
+    });
+    socket.retry.subscribe((r) => second.push(`${r.phase}:${r.attempt}`));
+    FakeTransport.last.fail(); // the immediate retry
+    FakeTransport.last.fail(); // a wait, which the first listener cuts short
+    expect(FakeTransport.instances).toHaveLength(3);
+    expect(first).toEqual(['idle:0', 'dialing:1', 'waiting:2', 'dialing:2']);
+    expect(second).toEqual(['idle:0', 'dialing:1', 'dialing:2']);
+  });
+});
+
+describe('send() after a flush that stopped half-way', () => {
+  it('older messages go first: a new one waits behind them while the transport refuses, then all go in order', () => {
+    const socket = make<string, string>(seed());
+    const t = FakeTransport.last;
+    socket.send('a');
+    socket.send('b');
+    let refusing = true;
+    const send = t.send.bind(t);
+    t.send = (data) => {
+      if (refusing) throw new Error('buffer full');
+      send(data);
+    };
+    t.open(); // the flush stops at 'a'
+    expect(socket.queued).toEqual(['a', 'b']);
+    expect(socket.send('c')).toBe(true); // still refused: queued behind, not sent past them
+    expect(socket.queued).toEqual(['a', 'b', 'c']);
+    refusing = false;
+    expect(socket.send('d')).toBe(true);
+    expect(t.sent).toEqual(['a', 'b', 'c', 'd']);
+    expect(socket.queued).toEqual([]);
+  });
+});
+
+describe('takeQueued()', () => {
+  it('hands the queued messages over, oldest first, without drop reports; the queue is then empty', () => {
+    const onDrop = vi.fn();
+    const socket = make<string, string>({ ...seed(), onDrop });
+    socket.send('a');
+    socket.send('b');
+    expect(socket.takeQueued()).toEqual(['a', 'b']);
+    expect(socket.queued).toEqual([]);
+    expect(socket.takeQueued()).toEqual([]);
+    FakeTransport.last.open();
+    socket.close();
+    expect(FakeTransport.last.sent).toEqual([]);
+    expect(onDrop).not.toHaveBeenCalled();
+  });
+
+  it('with queue: false there is nothing to take', () => {
+    const socket = make<string, string>({ queue: false });
+    expect(socket.send('a')).toBe(false);
+    expect(socket.takeQueued()).toEqual([]);
+  });
+});
+
+describe('queue: false', () => {
+  it('the socket ends cleanly while connecting and from open, through the closing handshake', () => {
+    const connecting = make({ queue: false });
+    expect(() => connecting.close()).not.toThrow();
+    expect(connecting.connection.state).toEqual(new Disconnected());
+    const open = make({ ...seed(), queue: false });
+    FakeTransport.last.open();
+    expect(() => open.close(4000, 'bye')).not.toThrow();
+    expect(open.connection.state.type).toBe('disconnecting');
+    FakeTransport.last.finishClose(4000, 'bye');
+    expect(open.connection.state).toEqual(new Disconnected({ code: 4000, reason: 'bye' }));
+    expectNoLeaks();
+  });
+});
+
+describe('drop reports', () => {
+  it('close() from an open state reports what waited in the queue at once, as "closed"', () => {
+    const onDrop = vi.fn();
+    const socket = make<string, string>({ ...seed(), onDrop });
+    const t = FakeTransport.last;
+    t.open();
+    t.readyState = 2; // the server started the closing handshake: sends queue
+    expect(socket.send('late')).toBe(true);
+    socket.close();
+    expect(onDrop).toHaveBeenCalledTimes(1);
+    expect(onDrop).toHaveBeenCalledWith('late', 'closed');
+    expect(socket.connection.state.type).toBe('disconnecting');
+    t.finishClose();
+    expect(onDrop).toHaveBeenCalledTimes(1);
+  });
+
+  it('a report that a send caused runs after that send: the queue is as the send left it', () => {
+    const seen: string[][] = [];
+    const socket = make<string, string>({
+      queue: { maxAge: 100 },
+      onDrop: () => seen.push([...socket.queued]),
+    });
+    socket.send('old');
+    vi.advanceTimersByTime(101);
+    expect(socket.send('new')).toBe(true); // 'old' expires inside this send
+    expect(seen).toEqual([['new']]);
+  });
+
+  it('without onDrop, dropped messages are simply gone: nothing is reported as an error', () => {
+    const onError = vi.fn();
+    const log = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const socket = make<string, string>({ onError, queue: { maxAge: 100 } });
+    socket.send('a');
+    vi.advanceTimersByTime(101);
+    socket.send('b'); // 'a' expires
+    socket.close(); // 'b' is discarded
+    expect(onError).not.toHaveBeenCalled();
+    expect(log).not.toHaveBeenCalled();
+  });
+});
+
+describe('run to completion', () => {
+  it('a listener that sends and then closes is not re-entered: the next state comes after it returned', () => {
+    const socket = make(seed());
+    const log: string[] = [];
+    socket.connection.subscribe((s) => {
+      log.push(`enter ${s.type}`);
+      if (s.type === 'connected') {
+        socket.send('bye');
+        socket.close();
+      }
+      log.push(`leave ${s.type}`);
+    });
+    FakeTransport.last.open();
+    expect(log).toEqual([
+      'enter connecting',
+      'leave connecting',
+      'enter connected',
+      'leave connected',
+      'enter disconnecting',
+      'leave disconnecting',
+    ]);
+    expect(FakeTransport.last.sent).toEqual(['bye']);
+  });
+
+  it('a message listener that closes: every listener gets the message before the state listeners hear Disconnecting', () => {
+    const socket = make(seed());
+    FakeTransport.last.open();
+    const log: string[] = [];
+    socket.connection.subscribe((s) => log.push(`state ${s.type}`));
+    socket.messages.subscribe((m) => {
+      log.push(`first ${String(m)}`);
+      socket.close();
+      log.push('first returns');
+    });
+    socket.messages.subscribe((m) => log.push(`second ${String(m)}`));
+    FakeTransport.last.receive('bye');
+    expect(log).toEqual([
+      'state connected',
+      'first bye',
+      'first returns',
+      'second bye',
+      'state disconnecting',
+    ]);
+  });
+
+  it('a message that arrives during a step (a transport that echoes at once) comes after the state it follows', () => {
+    class EchoTransport extends FakeTransport {
+      override send(data: Data): void {
+        super.send(data);
+        if (this.readyState === 1) this.receive(`echo:${String(data)}`);
+      }
+    }
+    const socket = make<string, string>({ ...seed(), WebSocket: EchoTransport });
+    const log: string[] = [];
+    socket.connection.subscribe((s) => log.push(s.type));
+    socket.messages.subscribe((m) => log.push(m));
+    socket.send('hello'); // queued: it is flushed, and echoed, inside the step that opens
+    FakeTransport.last.open();
+    expect(log).toEqual(['connecting', 'connected', 'echo:hello']);
+  });
+});
+
+describe('error messages', () => {
+  it('reconnect() on an ended socket says why and what to do instead', () => {
+    const socket = make();
+    socket.close();
+    expect(() => socket.reconnect()).toThrow(
+      'This socket was closed or gave up, and an ended socket never reconnects. Create a new WebSocket to connect again.',
+    );
+  });
+
+  it('a DecodeError says the message was dropped, and why', () => {
+    const onError = vi.fn();
+    make({ ...seed(), codec: json(), onError });
+    FakeTransport.last.open();
+    FakeTransport.last.receive('{');
+    const error = onError.mock.calls[0]?.[0] as Error;
+    expect(error.message).toMatch(/^A message could not be decoded and was dropped: SyntaxError: /);
+  });
+});
+
+describe('a scheduler whose clearTimeout does not take', () => {
+  it('a timer replaced meanwhile does nothing when it fires (a test that swapped clocks under the socket)', () => {
+    // As when fake timers are installed after the socket armed a real one: clearTimeout misses it.
+    const scheduler = {
+      setTimeout: (fn: () => void, ms: number) => setTimeout(fn, ms),
+      clearTimeout: () => {},
+      now: () => Date.now(),
+    };
+    const socket = make({ ...seed(), scheduler, timeout: 1000 });
+    vi.advanceTimersByTime(500);
+    FakeTransport.last.fail(); // the retry arms its own connect timeout, to 1500
+    vi.advanceTimersByTime(500); // the first attempt's timeout fires: it is not the retry's
+    expect(FakeTransport.instances).toHaveLength(2);
+    expect(FakeTransport.last.closeCalls).toEqual([]);
+    expect(socket.connection.state.type).toBe('reconnecting');
+    vi.advanceTimersByTime(500);
+    expect(FakeTransport.last.detached).toBe(true); // its own timeout still counts
   });
 });
