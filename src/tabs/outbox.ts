@@ -27,7 +27,10 @@ const bound = (value: number, name: string): number => {
  * (bounded by count, bytes and age, as the core's queue), then handed over in order. A message
  * handed to another tab stays "in flight" until that leader says it wrote it (`written`), and goes
  * back to the front of the queue if it refused it (`refused`) or left before writing it
- * (`requeue`). Every message leaves by one door only: written, reported to `drop`, or taken.
+ * (`requeue`). Once the tab's part is over (`close`), nothing goes out again: what comes back is
+ * reported dropped instead, and the queued messages are reported after those still in flight
+ * are settled, so reports come in the order `send` accepted the messages. Every message leaves
+ * by one door only: written, reported to `drop`, or taken.
  */
 export class Outbox<Out> {
   readonly #maxMessages: number;
@@ -41,6 +44,9 @@ export class Outbox<Out> {
   #seq = 0;
   /** Grows each time messages go back to the queue: a refusal of an older copy is ignored. */
   #round = 0;
+  #closed = false;
+  /** Closed: the queued messages, reported once nothing is in flight. */
+  #held: Item<Out>[] = [];
 
   constructor(options: QueueOptions | false, drop: (data: Out, reason: DropReason) => void) {
     const o = options || {};
@@ -128,9 +134,13 @@ export class Outbox<Out> {
   written(next: number): void {
     const i = this.#inFlight.findIndex((m) => m.seq >= next);
     this.#inFlight = i < 0 ? [] : this.#inFlight.slice(i);
+    this.#release();
   }
 
-  /** The leader refused `seq` of `round`; it and those after it go back to the queue. */
+  /**
+   * The leader refused `seq` of `round` (and so wrote those before it); it and those after it go
+   * back to the queue, or are reported once closed. A refusal of an older round says nothing.
+   */
   refused(seq: number, round: number): boolean {
     if (round !== this.#round) return false;
     this.requeue(seq);
@@ -138,12 +148,17 @@ export class Outbox<Out> {
   }
 
   /**
-   * Messages in flight from `next` on (all of them without `next`) go back to the front of the
-   * queue, in order, beyond the bounds: `send` accepted them already.
+   * The leader wrote the messages in flight below `next` and will write none of the others (all
+   * of them without `next`): those go back to the front of the queue, in order, beyond the bounds
+   * (`send` accepted them already); once closed, they are reported dropped instead.
    */
-  requeue(next = 0): void {
+  requeue(next = Number.NEGATIVE_INFINITY): void {
     const back = this.#inFlight.filter((m) => m.seq >= next);
     this.#inFlight = [];
+    if (this.#closed) {
+      for (const m of back) this.#drop(m.data, 'closed');
+      return this.#release();
+    }
     if (!back.length) return;
     this.#round++;
     const items = back.map((m) => (m.size < 0 ? { ...m, size: byteLength(m.wire) } : m));
@@ -158,6 +173,7 @@ export class Outbox<Out> {
    */
   abandon(): void {
     this.#inFlight = [];
+    this.#release();
   }
 
   /** Empties the queue without reports: the caller takes the messages over. */
@@ -168,9 +184,25 @@ export class Outbox<Out> {
     return values;
   }
 
-  /** Empties the queue, reporting every message as dropped for `reason`. */
-  discard(reason: DropReason): void {
-    for (const data of this.take()) this.#drop(data, reason);
+  /**
+   * The tab's part is over: nothing is handed over again, and each queued message is reported
+   * dropped ('closed'), after those in flight are settled.
+   */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#held = this.#queued;
+    this.#queued = [];
+    this.#bytes = 0;
+    this.#release();
+  }
+
+  /** Closed, with nothing in flight: the held messages' reports go out. */
+  #release(): void {
+    if (!this.#closed || this.#inFlight.length) return;
+    const held = this.#held;
+    this.#held = [];
+    for (const m of held) this.#drop(m.data, 'closed');
   }
 
   #take(): Item<Out> {

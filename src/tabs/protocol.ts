@@ -37,7 +37,9 @@ export type TabMessage =
   | { readonly type: 'frame'; readonly from: string; readonly epoch: number; readonly data: Data }
   /**
    * A follower's message for the connection, already encoded. `seq` counts the follower's
-   * messages; `round` counts how often it had to send them again after a refusal.
+   * messages; `round` counts how often it had to send them again after a refusal. `until`: the
+   * leader writes it only before then (the clock every tab of a browser shares), so a follower
+   * that closed knows when none of its messages can be written any more.
    */
   | {
       readonly type: 'send';
@@ -45,11 +47,18 @@ export type TabMessage =
       readonly epoch: number;
       readonly seq: number;
       readonly round: number;
+      readonly until: number;
       readonly data: Data;
     }
-  /** What the leader wrote, per follower (batched: one message for many sends). */
+  /**
+   * What the leader wrote, per follower: posted in the task that wrote them (one message for the
+   * sends written in that task), so a write is in doubt only if the leader's tab dies within it.
+   */
   | { readonly type: 'ack'; readonly from: string; readonly epoch: number; readonly next: Written }
-  /** The leader could not write `seq` of `to` (not open, or out of turn): send it again later. */
+  /**
+   * The leader did not write `seq` of `to`, nor anything after it (not open, out of turn, or
+   * `late`: past its `until`, the connection being fine): send them again (at once when `late`).
+   */
   | {
       readonly type: 'nack';
       readonly from: string;
@@ -57,6 +66,7 @@ export type TabMessage =
       readonly to: string;
       readonly seq: number;
       readonly round: number;
+      readonly late?: true | undefined;
     }
   /** A follower's "retry now". */
   | { readonly type: 'reconnect'; readonly from: string; readonly epoch: number }
@@ -75,4 +85,6 @@ export type TabMessage =
       readonly state: StateWire;
       /** Its last retry state: why it ended (the error of the attempt that gave up). */
       readonly retry: RetryWire;
+      /** What it wrote, as in `bye`: the followers report the rest as dropped. */
+      readonly next: Written;
     };

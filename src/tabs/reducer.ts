@@ -1,6 +1,7 @@
 import { type ConnectionState, Disconnected, isOpen, type RetryState } from '../core/index';
 import type { LifecycleSignal } from './lifecycle';
 import type { TabMessage } from './protocol';
+import type { RetryWire, StateWire } from './wire-state';
 import {
   CONNECTED,
   CONNECTING,
@@ -41,6 +42,12 @@ export type Phase =
   | 'relaying'
   /** Said `bye`: its connection closes (or its page goes away); then it lets go of the lock. */
   | 'leaving'
+  /**
+   * A follower whose user closed it with messages in flight: out of the queue, its view ended,
+   * it waits for the leader's verdict on each (written: `ack`; not, and never: `nack`, `bye`,
+   * `end`), or until none can be written any more (`settleBy`), and reports those not written.
+   */
+  | 'withdrawing'
   | 'ended';
 
 /** Every timer a tab owns, by name. */
@@ -48,7 +55,9 @@ export type TimerName =
   /** Taking over: when to dial although the old leader never said its connection closed. */
   | 'takeover'
   /** Relaying: when to count again the tabs waiting in the lock's queue. */
-  | 'census';
+  | 'census'
+  /** Withdrawing: when to stop waiting for the leader's verdict. */
+  | 'linger';
 
 /** A connection the view follows: the leader's, as it said, or this tab's own. */
 export interface Source {
@@ -81,6 +90,11 @@ export interface Model {
   readonly source: Source | undefined;
   /** The loss told when a leader left or vanished: the retry state's `lastClose` meanwhile. */
   readonly loss: Disconnected | undefined;
+  /**
+   * Withdrawing: past this time (the clock every tab shares) the leader writes none of the
+   * messages in flight, and its verdict on them had time to arrive.
+   */
+  readonly settleBy: number;
 }
 
 export interface Config {
@@ -88,6 +102,13 @@ export interface Config {
   readonly self: string;
   readonly takeoverDelay: number;
   readonly censusInterval: number;
+  /** How long after its hand-over the leader may still write a follower's message (`until`). */
+  readonly relayWindow: number;
+  /**
+   * How long a follower that closed waits at most for the verdict on its messages in flight:
+   * past `relayWindow`, with time for the last acknowledgement to arrive.
+   */
+  readonly linger: number;
 }
 
 export type Event =
@@ -104,7 +125,11 @@ export type Event =
       readonly type: 'close';
       readonly code?: number | undefined;
       readonly reason?: string | undefined;
+      /** Messages of this tab are in flight to the leader (the shell says, as it applies it). */
+      readonly inFlight?: boolean | undefined;
     }
+  /** Withdrawing: every message that was in flight is settled (acknowledged, or reported). */
+  | { readonly type: 'settled' }
   | { readonly type: 'reconnect' }
   | { readonly type: 'signal'; readonly signal: LifecycleSignal }
   /** Listeners heard this step's state: go on. */
@@ -114,6 +139,8 @@ export type Effect =
   | { readonly type: 'post'; readonly message: TabMessage }
   /** Post `bye`, with what the relay wrote for each follower. */
   | { readonly type: 'bye' }
+  /** Post `end`, with what the relay wrote for each follower. */
+  | { readonly type: 'announce-end'; readonly state: StateWire; readonly retry: RetryWire }
   /** Join the lock's queue. */
   | { readonly type: 'request' }
   /** Leave the lock's queue. */
@@ -135,11 +162,17 @@ export type Effect =
   | { readonly type: 'disarm'; readonly timer: TimerName }
   /** The view just opened: hand what waits in the queue to the connection, in order. */
   | { readonly type: 'flush' }
-  /** Messages in flight from `next` on (all without it) go back to the queue. */
+  /**
+   * The leader wrote the messages in flight below `next` and will write none from `next` on (of
+   * them all, without it): those go back to the queue, or once closed are reported dropped.
+   */
   | { readonly type: 'requeue'; readonly next: number | undefined }
   /** The leader vanished: its messages in flight count as handed over (they may be lost). */
   | { readonly type: 'orphan' }
-  /** Report each queued message as dropped ('closed'). */
+  /**
+   * This tab's part is over: nothing goes out again, and each queued message is reported dropped
+   * ('closed'), after those in flight are settled.
+   */
   | { readonly type: 'discard' }
   /** A new epoch: the followers' streams start afresh. */
   | { readonly type: 'reset-relay' }
@@ -181,6 +214,7 @@ export const initialModel: Model = {
   predecessor: undefined,
   source: undefined,
   loss: undefined,
+  settleBy: 0,
 };
 
 const holds = (phase: Phase) =>
@@ -239,6 +273,7 @@ export const reduce = (model: Model, event: Event, config: Config, now: number):
   const go = (phase: Phase, patch: Partial<Model> = {}) => {
     if (next.phase === 'taking-over') effects.push({ type: 'disarm', timer: 'takeover' });
     if (next.phase === 'relaying') effects.push({ type: 'disarm', timer: 'census' });
+    if (next.phase === 'withdrawing') effects.push({ type: 'disarm', timer: 'linger' });
     set({ phase, ...patch });
   };
   /** The view ends with `state` (at once: no Disconnecting, as a socket that gave up). */
@@ -288,10 +323,8 @@ export const reduce = (model: Model, event: Event, config: Config, now: number):
   const endAll = (state: Disconnected, dialed: boolean) => {
     finish(state);
     if (holds(next.phase)) {
-      post({
-        type: 'end',
-        from: self,
-        epoch: next.epoch,
+      effects.push({
+        type: 'announce-end',
         state: stateToWire(state),
         retry: retryToWire(next.source?.retry ?? IDLE),
       });
@@ -341,6 +374,21 @@ export const reduce = (model: Model, event: Event, config: Config, now: number):
     case 'timer':
       if (event.timer === 'takeover' && phase === 'taking-over') dial();
       else if (event.timer === 'census' && phase === 'relaying') effects.push({ type: 'census' });
+      else if (event.timer === 'linger' && phase === 'withdrawing') {
+        // A timer may fire early by the wall clock (it was set back): the leader reads that clock.
+        if (now < model.settleBy) {
+          effects.push({ type: 'arm', timer: 'linger', delay: model.settleBy - now });
+          break;
+        }
+        // No verdict, and no message in flight can be written any more: the leader vanished
+        // (or is stuck). Those it did not acknowledge are reported.
+        effects.push({ type: 'requeue', next: undefined });
+        stop();
+      }
+      break;
+
+    case 'settled':
+      if (phase === 'withdrawing') stop();
       break;
 
     case 'own': {
@@ -394,12 +442,22 @@ export const reduce = (model: Model, event: Event, config: Config, now: number):
           if (phase === 'relaying') effects.push({ type: 'census' });
           break;
         case 'bye':
-          if (follows(phase) && m.from === model.leader && m.epoch === model.epoch) {
+          if (!heardFrom(model, m.from, m.epoch)) break;
+          if (follows(phase)) {
             lose(LEFT);
             effects.push({ type: 'requeue', next: m.next[self] });
+          } else if (phase === 'withdrawing') {
+            // It writes nothing more: its bye is the verdict.
+            effects.push({ type: 'requeue', next: m.next[self] });
+            stop();
           }
           break;
         case 'end': {
+          if (phase === 'withdrawing' && heardFrom(model, m.from, m.epoch)) {
+            effects.push({ type: 'requeue', next: m.next[self] });
+            stop();
+            break;
+          }
           const fromLeader = follows(phase) && m.from === model.leader && m.epoch === model.epoch;
           const fromPredecessor =
             (phase === 'taking-over' || phase === 'leading') &&
@@ -407,8 +465,11 @@ export const reduce = (model: Model, event: Event, config: Config, now: number):
             m.epoch === model.predecessor.epoch;
           if (fromLeader || fromPredecessor) {
             const state = stateFromWire(m.state) as Disconnected;
-            // Its last retry state says why (the error of the attempt that gave up).
             if (fromLeader) {
+              // What it did not write goes back to the queue, which the end reports, as a local
+              // socket that gave up reports its queue.
+              effects.push({ type: 'requeue', next: m.next[self] });
+              // Its last retry state says why (the error of the attempt that gave up).
               set({
                 source: {
                   state,
@@ -451,7 +512,12 @@ export const reduce = (model: Model, event: Event, config: Config, now: number):
       if (follows(phase)) {
         effects.push({ type: 'abandon' });
         post({ type: 'leave', from: self });
-        stop();
+        if (event.inFlight) {
+          // The leader writes them or refuses them, and says which (it reads them before this
+          // leave): this tab's part ends once it has, or once none can be written any more.
+          go('withdrawing', { settleBy: now + config.linger });
+          effects.push({ type: 'arm', timer: 'linger', delay: config.linger });
+        } else stop();
       } else if (phase === 'taking-over') {
         // The next one waits the takeover delay: the old leader's connection may still be closing.
         effects.push({ type: 'release' });
@@ -474,6 +540,8 @@ export const reduce = (model: Model, event: Event, config: Config, now: number):
         case 'leave':
           // The page goes away with its connection and its lock; the others need to know now.
           if (follows(phase)) post({ type: 'leave', from: self });
+          // No time to wait for a verdict: the leader writes what reached it, unreported.
+          else if (phase === 'withdrawing') stop();
           else if (phase === 'taking-over' || phase === 'leading' || phase === 'relaying') {
             // The browser would close the connection as the page goes, but only as its
             // document is torn down, which in Chromium may come after the lock has passed on:
@@ -550,9 +618,16 @@ export const hearsFrame = (m: Model, from: string, epoch: number): boolean =>
 export const relays = (m: Model, epoch: number): boolean =>
   (m.phase === 'leading' || m.phase === 'relaying') && epoch === m.epoch;
 
-/** Whether a message (an acknowledgement) comes from the leader this tab follows. */
+/** Whether a message comes from the leader this tab's messages in flight were handed to. */
+const heardFrom = (m: Model, from: string, epoch: number): boolean =>
+  from === m.leader && epoch === m.epoch;
+
+/**
+ * Whether an acknowledgement or a refusal comes from the leader this tab follows, or, once it
+ * closed, the one it waits on for its messages in flight.
+ */
 export const fromLeader = (m: Model, from: string, epoch: number): boolean =>
-  follows(m.phase) && from === m.leader && epoch === m.epoch;
+  (follows(m.phase) || m.phase === 'withdrawing') && heardFrom(m, from, epoch);
 
 /**
  * Where a message this tab sends goes: its own connection, the leader's (over the channel), the

@@ -83,12 +83,17 @@ export interface SharedWebSocketOptions<In = Data, Out = Data> extends WebSocket
 
 type TabOption = 'channel' | 'locks' | 'BroadcastChannel' | 'lifecycle' | 'takeoverDelay' | 'tabId';
 
-/** Timers: the reducer's, and the acknowledgement batch of a leader. */
-type ShellTimer = TimerName | 'ack';
-
 const TAKEOVER_DELAY = 100;
 /** How often a leader whose user closed it counts the tabs still waiting for it. */
 const CENSUS_INTERVAL = 5_000;
+/**
+ * How long after its hand-over the leader may still write a follower's message. A leader that
+ * reads it later (its page stalled that long) refuses it, and the follower sends it again: so a
+ * follower that closed knows when none of its messages can be written any more.
+ */
+const RELAY_WINDOW = 5_000;
+/** A follower that closed waits for the verdict on its messages this long at most. */
+const LINGER = RELAY_WINDOW + 1_000;
 
 const randomId = (): string =>
   (globalThis as { crypto?: { randomUUID?: () => string } }).crypto?.randomUUID?.() ??
@@ -154,7 +159,9 @@ export class SharedWebSocket<In = Data, Out = Data> implements WebSocketLike<In,
   #release: (() => void) | undefined;
   /** Takes this tab out of the lock's queue. */
   #abort: AbortController | undefined;
-  readonly #timers = new Map<ShellTimer, unknown>();
+  readonly #timers = new Map<TimerName, unknown>();
+  /** A leader: an acknowledgement of what it wrote goes out at the end of this task. */
+  #acking = false;
   /** Run to completion, as in the core's shell. */
   readonly #mailbox = new Mailbox<Event>(
     (event) => this.#step(event),
@@ -184,7 +191,7 @@ export class SharedWebSocket<In = Data, Out = Data> implements WebSocketLike<In,
       this.#options = o;
       this.#url = url;
       this.#scheduler = o.scheduler ?? defaultScheduler;
-      this.#config = { self: '', takeoverDelay: 0, censusInterval: 0 };
+      this.#config = { self: '', takeoverDelay: 0, censusInterval: 0, relayWindow: 0, linger: 0 };
       this.#name = '';
       this.#locks = locks as LockManagerLike;
       this.#channel = undefined as unknown as BroadcastChannelLike;
@@ -210,6 +217,8 @@ export class SharedWebSocket<In = Data, Out = Data> implements WebSocketLike<In,
       self: o.tabId ?? randomId(),
       takeoverDelay: checkDelay(o.takeoverDelay ?? TAKEOVER_DELAY),
       censusInterval: CENSUS_INTERVAL,
+      relayWindow: RELAY_WINDOW,
+      linger: LINGER,
     };
     this.#outbox = new Outbox<Out>(o.queue ?? {}, (data, reason) => this.#dropped(data, reason));
     this.#name = meetingName(o.channel);
@@ -315,9 +324,12 @@ export class SharedWebSocket<In = Data, Out = Data> implements WebSocketLike<In,
   }
 
   #step(event: Event): void {
+    // Whether messages are in flight is known only as the close is applied.
+    const applied =
+      event.type === 'close' ? { ...event, inFlight: this.#outbox.inFlight > 0 } : event;
     const { model, state, effects } = reduce(
       this.#model,
-      event,
+      applied,
       this.#config,
       this.#scheduler.now(),
     );
@@ -355,6 +367,15 @@ export class SharedWebSocket<In = Data, Out = Data> implements WebSocketLike<In,
           type: 'bye',
           from: this.#config.self,
           epoch: this.#model.epoch,
+          next: this.#relay.written(),
+        });
+      case 'announce-end':
+        return this.#say({
+          type: 'end',
+          from: this.#config.self,
+          epoch: this.#model.epoch,
+          state: effect.state,
+          retry: effect.retry,
           next: this.#relay.written(),
         });
       case 'request':
@@ -398,11 +419,13 @@ export class SharedWebSocket<In = Data, Out = Data> implements WebSocketLike<In,
       case 'orphan':
         return this.#outbox.abandon();
       case 'discard':
-        return this.#outbox.discard('closed');
+        return this.#outbox.close();
       case 'reset-relay':
         this.#relay = new Relay();
         return;
       case 'forget':
+        // What it wrote for that tab is acknowledged first: a tab that left may still wait on it.
+        this.#acknowledge();
         return this.#relay.forget(effect.tab);
       case 'continue':
         this.#mailbox.defer(() => this.#mailbox.dispatch({ type: 'continue' }));
@@ -434,19 +457,18 @@ export class SharedWebSocket<In = Data, Out = Data> implements WebSocketLike<In,
     }
   }
 
-  #arm(timer: ShellTimer, delay: number, run?: () => void): void {
+  #arm(timer: TimerName, delay: number): void {
     const scheduler = this.#scheduler;
     scheduler.clearTimeout(this.#timers.get(timer));
     const handle = scheduler.setTimeout(() => {
       if (this.#timers.get(timer) !== handle) return;
       this.#timers.delete(timer);
-      if (run) run();
-      else this.#mailbox.dispatch({ type: 'timer', timer: timer as TimerName });
+      this.#mailbox.dispatch({ type: 'timer', timer });
     }, delay);
     this.#timers.set(timer, handle);
   }
 
-  #disarm(timer: ShellTimer): void {
+  #disarm(timer: TimerName): void {
     this.#scheduler.clearTimeout(this.#timers.get(timer));
     this.#timers.delete(timer);
   }
@@ -551,6 +573,7 @@ export class SharedWebSocket<In = Data, Out = Data> implements WebSocketLike<In,
         epoch: this.#model.epoch,
         seq,
         round,
+        until: this.#scheduler.now() + this.#config.relayWindow,
         data,
       } satisfies TabMessage);
       return true;
@@ -564,7 +587,8 @@ export class SharedWebSocket<In = Data, Out = Data> implements WebSocketLike<In,
   #send(data: Out): boolean {
     const m = this.#model;
     const where = route(m);
-    if (where === 'refuse') return false;
+    // A close() issued just before, from inside a callback, has not been applied yet: it wins.
+    if (where === 'refuse' || this.#mailbox.has((event) => event.type === 'close')) return false;
     const wire = this.#encode(data);
     const now = this.#scheduler.now();
     const outbox = this.#outbox;
@@ -581,9 +605,17 @@ export class SharedWebSocket<In = Data, Out = Data> implements WebSocketLike<In,
   /** A follower's message, at the leader: written in the follower's order, or refused. */
   #relayed(m: TabMessage & { type: 'send' }): void {
     const relay = this.#relay;
-    if (relay.admits(m.from, m.seq) && this.#write(m.data)) {
+    const due = relay.admits(m.from, m.seq);
+    // Past its `until`, a follower that closed may have reported it dropped already.
+    const late = due && !(this.#scheduler.now() < m.until);
+    if (due && !late && this.#write(m.data)) {
       relay.wrote(m.from, m.seq);
-      if (!this.#timers.has('ack')) this.#arm('ack', 0, this.#acknowledge);
+      // In the task that wrote it, not on a timer (which a background tab slows to a second):
+      // the follower learns it soon, and a crash right after leaves it in doubt only briefly.
+      if (!this.#acking) {
+        this.#acking = true;
+        queueMicrotask(this.#acknowledge);
+      }
       return;
     }
     relay.refused(m.from, m.seq);
@@ -594,15 +626,26 @@ export class SharedWebSocket<In = Data, Out = Data> implements WebSocketLike<In,
       to: m.from,
       seq: m.seq,
       round: m.round,
+      ...(late ? { late: true as const } : {}),
     });
   }
 
   readonly #acknowledge = (): void => {
+    this.#acking = false;
+    // Ended: its `bye` or `end` said what it wrote.
+    if (this.#model.phase === 'ended') return;
     const next = this.#relay.acknowledge();
     if (next) {
       this.#say({ type: 'ack', from: this.#config.self, epoch: this.#model.epoch, next });
     }
   };
+
+  /** A follower that closed: once nothing is in flight, its part is over. */
+  #settle(): void {
+    if (this.#model.phase === 'withdrawing' && !this.#outbox.inFlight) {
+      this.#mailbox.dispatch({ type: 'settled' });
+    }
+  }
 
   // ---- the channel ---------------------------------------------------------------------------
 
@@ -620,19 +663,28 @@ export class SharedWebSocket<In = Data, Out = Data> implements WebSocketLike<In,
       case 'ack': {
         const next = m.next[this.#config.self];
         if (next === undefined || !fromLeader(model, m.from, m.epoch)) return;
-        this.#outbox.written(next);
-        // The leader writes again: what a refusal sent back to the queue goes now.
-        if (this.#outbox.size && route(model) === 'leader') {
-          this.#mailbox.atomically(() => this.#outbox.handOver(this.#post, this.#scheduler.now()));
-        }
-        return;
+        const outbox = this.#outbox;
+        this.#mailbox.atomically(() => {
+          outbox.written(next);
+          // The leader writes again: what a refusal sent back to the queue goes now.
+          if (outbox.size && route(model) === 'leader') {
+            outbox.handOver(this.#post, this.#scheduler.now());
+          }
+        });
+        return this.#settle();
       }
-      case 'nack':
-        // Sent again when the leader's connection opens again, or when it writes again.
-        if (m.to === this.#config.self && fromLeader(model, m.from, m.epoch)) {
-          this.#outbox.refused(m.seq, m.round);
-        }
-        return;
+      case 'nack': {
+        if (m.to !== this.#config.self || !fromLeader(model, m.from, m.epoch)) return;
+        const outbox = this.#outbox;
+        this.#mailbox.atomically(() => {
+          // Sent again when the leader's connection opens again, or when it writes again; at once
+          // when only its age was refused. Once closed, reported.
+          if (outbox.refused(m.seq, m.round) && m.late && route(model) === 'leader') {
+            outbox.handOver(this.#post, this.#scheduler.now());
+          }
+        });
+        return this.#settle();
+      }
       default:
         this.#mailbox.dispatch({ type: 'heard', message: m });
     }

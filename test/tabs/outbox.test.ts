@@ -94,14 +94,73 @@ describe('Outbox', () => {
     expect(outbox.values).toEqual(['b']);
   });
 
-  it('take hands the queue over without reports; discard reports each', () => {
+  it('take hands the queue over without reports; close reports each', () => {
     const { outbox, dropped } = make();
     outbox.offer('a', 'a', 0);
     expect(outbox.take()).toEqual(['a']);
     outbox.offer('b', 'b', 0);
-    outbox.discard('closed');
+    outbox.close();
     expect(dropped).toEqual(['b closed']);
     expect(outbox.size).toBe(0);
+  });
+
+  it('closed: the queued are reported only once those in flight are settled, in accept order', () => {
+    const { outbox, dropped, post } = make();
+    for (const m of ['a', 'b', 'c']) outbox.post(m, m, 0, post);
+    outbox.offer('d', 'd', 0);
+    outbox.close();
+    expect(outbox.values).toEqual([]);
+    expect(outbox.take()).toEqual([]);
+    expect(dropped).toEqual([]);
+    // The leader refused b (round 0): it wrote a, and will write neither b nor c.
+    expect(outbox.refused(1, 0)).toBe(true);
+    expect(outbox.inFlight).toBe(0);
+    expect(dropped).toEqual(['b closed', 'c closed', 'd closed']);
+  });
+
+  it('closed: an acknowledgement of the last one in flight releases the reports of the queue', () => {
+    const { outbox, dropped, post } = make();
+    outbox.post('a', 'a', 0, post);
+    outbox.offer('b', 'b', 0);
+    outbox.close();
+    outbox.written(0);
+    expect(dropped).toEqual([]);
+    outbox.written(1);
+    expect(dropped).toEqual(['b closed']);
+  });
+
+  it('closed: what a verdict sends back is reported, not queued; a stale refusal says nothing', () => {
+    const { outbox, dropped, post } = make();
+    for (const m of ['a', 'b', 'c']) outbox.post(m, m, 0, post);
+    outbox.close();
+    expect(outbox.refused(2, 7)).toBe(false);
+    expect(dropped).toEqual([]);
+    outbox.requeue(1);
+    expect(dropped).toEqual(['b closed', 'c closed']);
+    expect(outbox.values).toEqual([]);
+    expect(outbox.inFlight).toBe(0);
+    // No verdict at all: every one still in flight is reported.
+    const other = make();
+    other.outbox.post('x', 'x', 0, other.post);
+    other.outbox.close();
+    other.outbox.requeue();
+    expect(other.dropped).toEqual(['x closed']);
+  });
+
+  it('closed with nothing in flight: reports at once; a vanished leader releases them too', () => {
+    const { outbox, dropped } = make();
+    outbox.offer('a', 'a', 0);
+    outbox.close();
+    expect(dropped).toEqual(['a closed']);
+    outbox.close();
+    expect(dropped).toEqual(['a closed']);
+    const other = make();
+    other.outbox.post('x', 'x', 0, other.post);
+    other.outbox.offer('y', 'y', 0);
+    other.outbox.close();
+    other.outbox.abandon();
+    // x counts as handed over (it may be lost, as on a transport that died): only y is reported.
+    expect(other.dropped).toEqual(['y closed']);
   });
 
   it('refuses nonsensical bounds', () => {

@@ -9,6 +9,7 @@ import {
   type Config,
   type Effect,
   type Event,
+  fromLeader,
   hearsFrame,
   IDLE,
   initialModel,
@@ -16,12 +17,19 @@ import {
   type Model,
   reduce,
   retryOf,
+  roleOf,
   route,
   type Source,
 } from '../../src/tabs/reducer';
 import { retryToWire, stateToWire } from '../../src/tabs/wire-state';
 
-const config: Config = { self: 'me', takeoverDelay: 50, censusInterval: 5000 };
+const config: Config = {
+  self: 'me',
+  takeoverDelay: 50,
+  censusInterval: 5000,
+  relayWindow: 3000,
+  linger: 4000,
+};
 const NOW = 2_000_000;
 
 /** Feeds `events` in order (and each `continue` the steps ask for); what happened. */
@@ -102,6 +110,7 @@ describe('a follower', () => {
         epoch: 99,
         state: { type: 'disconnected', code: 1008 },
         retry: retryToWire(IDLE),
+        next: {},
       }),
     );
     expect(late.told).toEqual([]);
@@ -142,7 +151,7 @@ describe('a follower', () => {
     expect(posted(effects)).toContain('hello');
   });
 
-  it('an end ends this tab too, with the leader’s Disconnected, and leaves the queue', () => {
+  it('an end ends this tab too, with the leader’s Disconnected; what it did not write is reported', () => {
     const { model } = following();
     const {
       told,
@@ -156,12 +165,15 @@ describe('a follower', () => {
         epoch: 100,
         state: { type: 'disconnected', code: 4008, reason: 'policy' },
         retry: retryToWire(IDLE),
+        next: { me: 4, other: 9 },
       }),
     );
     expect(told).toEqual(['disconnected']);
     expect(next.final).toBe(true);
     expect(next.phase).toBe('ended');
-    expect(types(effects)).toEqual(['discard', 'end', 'abandon', 'stop']);
+    // Back to the queue from 4 on, which the end then reports, older messages first.
+    expect(effects.slice(0, 2)).toEqual([{ type: 'requeue', next: 4 }, { type: 'discard' }]);
+    expect(types(effects)).toEqual(['requeue', 'discard', 'end', 'abandon', 'stop']);
   });
 
   it('close: Disconnecting, then Disconnected with the code; leaves the queue and says leave', () => {
@@ -172,6 +184,126 @@ describe('a follower', () => {
     expect(types(effects)).toEqual(['discard', 'abandon', 'post', 'stop', 'end']);
     expect(posted(effects)).toEqual(['leave']);
     expect(route(next)).toBe('refuse');
+  });
+});
+
+describe('a follower that closes with messages in flight', () => {
+  /** A follower of L (epoch 100) whose user just closed it while L had its messages. */
+  const withdrawing = () => run(following().model, { type: 'close', inFlight: true });
+  const verdicts = (effects: Effect[]) => effects.filter((e) => e.type === 'requeue');
+
+  it('ends its view at once, leaves the queue, and waits for the verdict, at most `linger`', () => {
+    const { model, told, effects } = withdrawing();
+    expect(told).toEqual(['disconnecting', 'disconnected']);
+    expect(model.final).toBe(true);
+    expect(model.phase).toBe('withdrawing');
+    expect(model.settleBy).toBe(NOW + config.linger);
+    expect(route(model)).toBe('refuse');
+    // The queue is closed (its reports wait behind those in flight); no stop: it still listens.
+    expect(types(effects)).toEqual(['discard', 'abandon', 'post', 'arm', 'end']);
+    expect(posted(effects)).toEqual(['leave']);
+    expect(effects).toContainEqual({ type: 'arm', timer: 'linger', delay: config.linger });
+    // It hears the acknowledgements and refusals of the leader it handed them to, not frames.
+    expect(fromLeader(model, 'L', 100)).toBe(true);
+    expect(hearsFrame(model, 'L', 100)).toBe(false);
+  });
+
+  it('without messages in flight, its part ends at once', () => {
+    const { model, effects } = run(following().model, { type: 'close', inFlight: false });
+    expect(model.phase).toBe('ended');
+    expect(types(effects)).toContain('stop');
+  });
+
+  it('a frozen follower closing with messages in flight waits for them too', () => {
+    const frozen = run(following().model, { type: 'signal', signal: 'freeze' }).model;
+    expect(run(frozen, { type: 'close', inFlight: true }).model.phase).toBe('withdrawing');
+  });
+
+  it('every message settled (acknowledged or refused): its part ends', () => {
+    const { effects, model } = run(withdrawing().model, { type: 'settled' });
+    expect(model.phase).toBe('ended');
+    expect(effects).toEqual([{ type: 'disarm', timer: 'linger' }, { type: 'stop' }]);
+  });
+
+  it("the leader's bye is the verdict: what it wrote, and no more", () => {
+    const { effects, model, told } = run(
+      withdrawing().model,
+      heard({ type: 'bye', from: 'L', epoch: 100, next: { me: 3 } }),
+    );
+    expect(told).toEqual([]);
+    expect(verdicts(effects)).toEqual([{ type: 'requeue', next: 3 }]);
+    expect(model.phase).toBe('ended');
+  });
+
+  it("the leader's end is the verdict too", () => {
+    const { effects, model, told } = run(
+      withdrawing().model,
+      heard({
+        type: 'end',
+        from: 'L',
+        epoch: 100,
+        state: { type: 'disconnected', code: 4008 },
+        retry: retryToWire(IDLE),
+        next: {},
+      }),
+    );
+    expect(told).toEqual([]);
+    // Nothing of this tab reached it: none of them was written.
+    expect(verdicts(effects)).toEqual([{ type: 'requeue', next: undefined }]);
+    expect(model.phase).toBe('ended');
+  });
+
+  it('a newer leader, or an older one, says nothing about messages handed to this one', () => {
+    const start = withdrawing().model;
+    const { model, effects, told } = run(
+      start,
+      state('N', 101, 1, new Connected()),
+      heard({ type: 'bye', from: 'N', epoch: 101, next: { me: 9 } }),
+      heard({ type: 'bye', from: 'OLD', epoch: 99, next: { me: 9 } }),
+    );
+    expect(model).toBe(start);
+    expect(effects).toEqual([]);
+    expect(told).toEqual([]);
+    expect(fromLeader(model, 'N', 101)).toBe(false);
+  });
+
+  it('promoted while closing (a grant already on its way): lets go at once and keeps waiting', () => {
+    const start = withdrawing().model;
+    const { model, effects } = run(start, { type: 'granted' });
+    expect(effects).toEqual([{ type: 'release' }]);
+    expect(model).toBe(start);
+    expect(roleOf(model)).toBe('follower');
+  });
+
+  it('no verdict by `settleBy`: none can be written any more, so each is reported', () => {
+    const start = withdrawing().model;
+    // The wall clock was set back meanwhile: the timer fired early by it, so it waits the rest.
+    const early = reduce(start, { type: 'timer', timer: 'linger' }, config, NOW + 1000);
+    expect(early.effects).toEqual([{ type: 'arm', timer: 'linger', delay: config.linger - 1000 }]);
+    expect(early.model).toBe(start);
+    const due = reduce(start, { type: 'timer', timer: 'linger' }, config, NOW + config.linger);
+    expect(due.effects).toEqual([
+      { type: 'requeue', next: undefined },
+      { type: 'disarm', timer: 'linger' },
+      { type: 'stop' },
+    ]);
+  });
+
+  it('its page goes away: no time to wait, it stops without a report', () => {
+    const { effects, model } = run(withdrawing().model, { type: 'signal', signal: 'leave' });
+    expect(types(effects)).toEqual(['disarm', 'stop']);
+    expect(model.phase).toBe('ended');
+  });
+
+  it('the leader it closed on answers nothing special: a leave only forgets the tab', () => {
+    const { model } = run(
+      initialModel,
+      { type: 'start' },
+      { type: 'granted' },
+      { type: 'timer', timer: 'takeover' },
+    );
+    const { effects } = run(model, heard({ type: 'leave', from: 'F' }));
+    expect(effects).toEqual([{ type: 'forget', tab: 'F' }]);
   });
 });
 
@@ -211,10 +343,11 @@ describe('taking over', () => {
         epoch: 100,
         state: { type: 'disconnected', code: 4008 },
         retry: retryToWire(IDLE),
+        next: {},
       }),
     );
     expect(ended.model.phase).toBe('ended');
-    expect(posted(ended.effects)).toEqual(['end']);
+    expect(types(ended.effects)).toContain('announce-end');
     expect(types(ended.effects)).toContain('release');
   });
 
@@ -282,8 +415,12 @@ describe('leading', () => {
   it('its connection ended by itself: end for every tab, then let go', () => {
     const { effects, told } = run(leading(), own(new Disconnected({ code: 4008 }), 3, true));
     expect(told).toEqual(['disconnected']);
-    expect(posted(effects)).toEqual(['end']);
-    expect(types(effects)).toEqual(['discard', 'end', 'post', 'release', 'stop']);
+    expect(effects).toContainEqual({
+      type: 'announce-end',
+      state: stateToWire(new Disconnected({ code: 4008 })),
+      retry: retryToWire(IDLE),
+    });
+    expect(types(effects)).toEqual(['discard', 'end', 'announce-end', 'release', 'stop']);
   });
 
   it('a page that goes away says bye, closes its connection and stops leading', () => {

@@ -17,9 +17,14 @@ import {
 } from '../../src/core';
 import { SharedWebSocket, sharedSocket } from '../../src/tabs';
 import { SimBrowser, type SimTab } from './support/browser';
+import type { FakeConnection } from './support/fake-server';
 
 /** The default takeover delay. */
 const TAKEOVER = 100;
+/** How long after its hand-over a leader may still write a follower's message (the shell's). */
+const RELAY_WINDOW = 5_000;
+/** How long a follower that closed waits at most for the verdict on its messages in flight. */
+const LINGER = 6_000;
 const LOCK = 'web-socket-client/tabs/1:test';
 
 /** A browser with `n` tabs, all settled: one leader connected, the others following. */
@@ -427,6 +432,220 @@ describe('close()', () => {
     follower.socket.close();
     await browser.quiet();
     expect(follower.dropped).toEqual([]);
+  });
+});
+
+describe('close() with messages in flight: each is written once or reported once', () => {
+  type Task = SimBrowser['hub']['tasks'][number];
+  const isSend = (from: SimTab, to: SimTab) => (t: Task) =>
+    t.kind === 'message' && t.from === from.id && t.to.tab === to.id;
+  /** Takes the next delivery from `from` to `to` out of the browser's tasks (a stalled tab). */
+  const hold = (browser: SimBrowser, from: SimTab, to: SimTab): Task => {
+    const i = browser.hub.tasks.findIndex(isSend(from, to));
+    const [task] = browser.hub.tasks.splice(i, 1);
+    if (i < 0 || !task) throw new Error(`nothing on its way from ${from.id} to ${to.id}`);
+    return task;
+  };
+  const over = (browser: SimBrowser, tab: SimTab) =>
+    browser.hub.openChannels(tab.id) === 0 && tab.clock.live === 0;
+
+  it("a follower's message the leader refuses after the follower closed: onDrop, as a local socket says", async () => {
+    const { browser, tabs: list } = await tabs(2);
+    const follower = list[1] as SimTab;
+    const leaderConnection = browser.server.connections[0] as FakeConnection;
+    // A local socket on the same server, in the same situation, for comparison.
+    const localDrops: string[] = [];
+    const local = new WebSocket<string, string>(browser.url, {
+      WebSocket: browser.server.implementationFor('local'),
+      scheduler: browser.clock.forTab(),
+      environment: null,
+      onDrop: (data, reason) => localDrops.push(`${data} ${reason}`),
+    });
+    await browser.quiet();
+    // The server's close frame came: both connections are CLOSING, with no close event yet.
+    leaderConnection.readyState = 2;
+    (browser.server.connections[1] as FakeConnection).readyState = 2;
+    expect(local.send('local:1')).toBe(true);
+    expect(follower.send()).toBe(true);
+    local.close();
+    follower.socket.close();
+    await browser.advance(10_000);
+    expect(localDrops).toEqual(['local:1 closed']);
+    expect(follower.dropped).toEqual([{ data: 't2:1', reason: 'closed' }]);
+    expect(browser.server.frames).toEqual([]);
+    // Its part is over once the verdict is in: nothing of it is left.
+    expect(browser.hub.openChannels(follower.id)).toBe(0);
+    expect(follower.clock.live).toBe(0);
+  });
+
+  it('a healthy leader writes them all: no report, and the part ends once they are acknowledged', async () => {
+    const { browser, tabs: list } = await tabs(2);
+    const follower = list[1] as SimTab;
+    for (let i = 0; i < 3; i++) follower.send();
+    follower.socket.close();
+    expect(over(browser, follower)).toBe(false);
+    await browser.quiet();
+    expect(browser.framesOf(follower)).toEqual(['t2:1', 't2:2', 't2:3']);
+    expect(follower.dropped).toEqual([]);
+    // No time passed: the acknowledgements ended it, not the linger.
+    expect(over(browser, follower)).toBe(true);
+  });
+
+  it('reports in the order send accepted them: those in flight, then those queued behind', async () => {
+    const { browser, tabs: list } = await tabs(2);
+    const [leader, follower] = list as [SimTab, SimTab];
+    expect(follower.send()).toBe(true);
+    // The connection drops before the leader reads t2:1; the follower hears of it first.
+    (browser.server.connections[0] as FakeConnection).end(1006, '');
+    await browser.hub.runFirst(isSend(leader, follower));
+    expect(follower.state).toBe('reconnecting');
+    expect(follower.send()).toBe(true);
+    expect(follower.socket.queued).toEqual(['t2:2']);
+    follower.socket.close();
+    await browser.quiet();
+    expect(follower.dropped).toEqual([
+      { data: 't2:1', reason: 'closed' },
+      { data: 't2:2', reason: 'closed' },
+    ]);
+    expect(over(browser, follower)).toBe(true);
+  });
+
+  it('the leader crashes: what it acknowledged is not reported; the rest is, once none can be written', async () => {
+    const { browser, tabs: list } = await tabs(3);
+    const [leader, follower, other] = list as [SimTab, SimTab, SimTab];
+    follower.send();
+    // The leader reads and writes t2:1 (and acknowledges it in that task), then dies.
+    await browser.hub.runFirst(isSend(follower, leader));
+    follower.send();
+    follower.socket.close();
+    leader.crash();
+    await browser.advance(RELAY_WINDOW - 1);
+    // A new leader took over meanwhile: it says nothing about what the old one had.
+    expect(other.role).toBe('leader');
+    expect(follower.dropped).toEqual([]);
+    expect(over(browser, follower)).toBe(false);
+    await browser.advance(LINGER - RELAY_WINDOW + 1);
+    expect(browser.framesOf(follower)).toEqual(['t2:1']);
+    expect(follower.dropped).toEqual([{ data: 't2:2', reason: 'closed' }]);
+    expect(over(browser, follower)).toBe(true);
+    expect(browser.server.maxLive).toBe(1);
+  });
+
+  it('a leader that reads it too late refuses it: never reported, then written', async () => {
+    const { browser, tabs: list } = await tabs(2);
+    const [leader, follower] = list as [SimTab, SimTab];
+    follower.send();
+    follower.socket.close();
+    // The leader's page stalls: the message reaches it only after the follower gave up on it.
+    const late = hold(browser, follower, leader);
+    await browser.advance(LINGER);
+    expect(follower.dropped).toEqual([{ data: 't2:1', reason: 'closed' }]);
+    expect(over(browser, follower)).toBe(true);
+    browser.hub.tasks.push(late);
+    await browser.quiet();
+    expect(browser.server.frames).toEqual([]);
+    expect(browser.hub.posted.at(-1)?.data).toMatchObject({ type: 'nack', late: true });
+  });
+
+  it('an open follower whose message came too late sends it again at once', async () => {
+    const { browser, tabs: list } = await tabs(2);
+    const [leader, follower] = list as [SimTab, SimTab];
+    follower.send();
+    const late = hold(browser, follower, leader);
+    await browser.advance(RELAY_WINDOW);
+    browser.hub.tasks.push(late);
+    await browser.quiet();
+    expect(browser.framesOf(follower)).toEqual(['t2:1']);
+    expect(follower.dropped).toEqual([]);
+    expect(follower.socket.queued).toEqual([]);
+  });
+
+  it("the leader's page goes away: its bye says what it wrote, the rest is reported at once", async () => {
+    const { browser, tabs: list } = await tabs(3);
+    const [leader, follower] = list as [SimTab, SimTab, SimTab];
+    follower.send();
+    follower.send();
+    await browser.hub.runFirst(isSend(follower, leader));
+    follower.socket.close();
+    leader.lifecycle.emit('leave');
+    leader.crash();
+    const at = browser.clock.now();
+    await browser.quiet();
+    expect(browser.clock.now()).toBe(at);
+    expect(browser.framesOf(follower)).toEqual(['t2:1']);
+    expect(follower.dropped).toEqual([{ data: 't2:2', reason: 'closed' }]);
+    expect(over(browser, follower)).toBe(true);
+  });
+
+  it('the shared connection ends: what the leader did not write is reported, closing or not', async () => {
+    const browser = new SimBrowser();
+    const [leader, follower, closing] = [0, 1, 2].map(() =>
+      browser.open({ shouldReconnect: (close) => close.code !== 4008 }),
+    ) as [SimTab, SimTab, SimTab];
+    await browser.advance(TAKEOVER);
+    follower.send();
+    closing.send();
+    await browser.hub.runFirst(isSend(follower, leader));
+    follower.send();
+    closing.socket.close();
+    (browser.server.connections[0] as FakeConnection).end(4008, 'policy');
+    await browser.quiet();
+    expect(browser.framesOf(follower)).toEqual(['t2:1']);
+    expect(follower.dropped).toEqual([{ data: 't2:2', reason: 'closed' }]);
+    expect(closing.dropped).toEqual([{ data: 't3:1', reason: 'closed' }]);
+    expect(over(browser, closing)).toBe(true);
+  });
+
+  it('its own page goes away while it waits: it stops at once; the leader writes what reached it', async () => {
+    const { browser, tabs: list } = await tabs(2);
+    const follower = list[1] as SimTab;
+    follower.send();
+    follower.socket.close();
+    follower.lifecycle.emit('leave');
+    expect(over(browser, follower)).toBe(true);
+    await browser.quiet();
+    expect(browser.framesOf(follower)).toEqual(['t2:1']);
+    expect(follower.dropped).toEqual([]);
+  });
+
+  it('promoted while closing (the lock was on its way): it never leads, and still reports', async () => {
+    const { browser, tabs: list } = await tabs(3);
+    const [leader, follower, other] = list as [SimTab, SimTab, SimTab];
+    follower.send();
+    leader.crash();
+    // The lock is granted to the follower, in a task not run yet, when its user closes it.
+    expect(browser.hub.holder(LOCK)).toBe(follower.id);
+    follower.socket.close();
+    await browser.advance(LINGER);
+    expect(follower.roles).not.toContain('leader');
+    expect(other.role).toBe('leader');
+    expect(other.state).toBe('reconnected');
+    expect(browser.framesOf(follower)).toEqual([]);
+    expect(follower.dropped).toEqual([{ data: 't2:1', reason: 'closed' }]);
+    expect(over(browser, follower)).toBe(true);
+    expect(browser.server.maxLive).toBe(1);
+  });
+
+  it('a close() from a callback wins over a send after it, as on a local socket', async () => {
+    const { browser, tabs: list } = await tabs(2);
+    const follower = list[1] as SimTab;
+    const local = new WebSocket<string, string>(browser.url, {
+      WebSocket: browser.server.implementationFor('local'),
+      scheduler: browser.clock.forTab(),
+      environment: null,
+    });
+    await browser.quiet();
+    const results: boolean[] = [];
+    for (const socket of [local, follower.socket]) {
+      socket.messages.subscribe(() => {
+        socket.close();
+        results.push(socket.send('after close'));
+      });
+    }
+    browser.server.broadcast('go');
+    await browser.quiet();
+    expect(results).toEqual([false, false]);
+    expect(browser.server.frames).toEqual([]);
   });
 });
 

@@ -96,6 +96,18 @@ export class FakeServer {
     for (const c of this.connections) if (c.readyState < 3) c.end(1006, '');
   }
 
+  /**
+   * The server closes every connection: its close frame arrives, so each is CLOSING (a write is
+   * refused) until the handshake ends in a task of its own, 1000 at the client.
+   */
+  closeAll(): void {
+    for (const c of this.connections) {
+      if (c.readyState !== 1) continue;
+      c.readyState = 2;
+      this.hub.later(() => c.end(1000, ''), c.tab);
+    }
+  }
+
   /** The tab's process is gone: its connections end at the server, and nobody hears of it. */
   kill(tab: string): void {
     for (const c of this.connections) {
