@@ -7,3 +7,4 @@ export type {
 export type { Role } from './reducer';
 export { type SharedSocketOptions, sharedSocket } from './shared-socket';
 export { SharedWebSocket, type SharedWebSocketOptions } from './shared-web-socket';
+export { TabClockError } from './tab-clock-error';

@@ -6,7 +6,7 @@ import type { RetryWire, StateWire } from './wire-state';
  * part of it: after a deploy, tabs of the old and the new app never talk to each other (each
  * version then has its connection until the old tabs are gone).
  */
-export const meetingName = (channel: string): string => `web-socket-client/tabs/1:${channel}`;
+export const meetingName = (channel: string): string => `web-socket-client/tabs/2:${channel}`;
 
 /**
  * Per follower, the sequence number the leader expects next: every message below it was written
@@ -38,8 +38,9 @@ export type TabMessage =
   /**
    * A follower's message for the connection, already encoded. `seq` counts the follower's
    * messages; `round` counts how often it had to send them again after a refusal. `until`: the
-   * leader writes it only before then (the clock every tab of a browser shares), so a follower
-   * that closed knows when none of its messages can be written any more.
+   * leader writes it only before then, and within the relay window of then (the wall clock every
+   * tab of a browser shares), so a follower that closed knows when none of its messages can be
+   * written any more. Infinite once the follower found the tabs' clocks disagree.
    */
   | {
       readonly type: 'send';
@@ -57,7 +58,8 @@ export type TabMessage =
   | { readonly type: 'ack'; readonly from: string; readonly epoch: number; readonly next: Written }
   /**
    * The leader did not write `seq` of `to`, nor anything after it (not open, out of turn, or
-   * `late`: past its `until`, the connection being fine): send them again (at once when `late`).
+   * `late`: out of its deadline's window, the connection being fine): send them again (at once
+   * when `late`).
    */
   | {
       readonly type: 'nack';
@@ -66,7 +68,8 @@ export type TabMessage =
       readonly to: string;
       readonly seq: number;
       readonly round: number;
-      readonly late?: true | undefined;
+      /** Refused for its deadline: the `until` it carried, so the follower can tell skewed clocks. */
+      readonly late?: number | undefined;
     }
   /** A follower's "retry now". */
   | { readonly type: 'reconnect'; readonly from: string; readonly epoch: number }

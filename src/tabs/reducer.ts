@@ -91,10 +91,13 @@ export interface Model {
   /** The loss told when a leader left or vanished: the retry state's `lastClose` meanwhile. */
   readonly loss: Disconnected | undefined;
   /**
-   * Withdrawing: past this time (the clock every tab shares) the leader writes none of the
-   * messages in flight, and its verdict on them had time to arrive.
+   * Withdrawing: past this time (the wall clock every tab shares) the leader writes none of the
+   * messages in flight, and its verdict on them had time to arrive. Infinite when they carry no
+   * deadline (the tabs' clocks disagree): then they are in doubt, as with a leader that crashed.
    */
   readonly settleBy: number;
+  /** Withdrawing: the linger timer was armed again once, for a wall clock set back meanwhile. */
+  readonly lingered: boolean;
 }
 
 export interface Config {
@@ -125,8 +128,11 @@ export type Event =
       readonly type: 'close';
       readonly code?: number | undefined;
       readonly reason?: string | undefined;
-      /** Messages of this tab are in flight to the leader (the shell says, as it applies it). */
-      readonly inFlight?: boolean | undefined;
+      /**
+       * Messages of this tab are in flight to the leader: the latest deadline they carry (the
+       * shell says, as it applies it). Undefined when none is.
+       */
+      readonly inFlightUntil?: number | undefined;
     }
   /** Withdrawing: every message that was in flight is settled (acknowledged, or reported). */
   | { readonly type: 'settled' }
@@ -215,6 +221,7 @@ export const initialModel: Model = {
   source: undefined,
   loss: undefined,
   settleBy: 0,
+  lingered: false,
 };
 
 const holds = (phase: Phase) =>
@@ -312,9 +319,15 @@ export const reduce = (model: Model, event: Event, config: Config, now: number):
     }
   };
   const dial = () => {
+    // No verdict from the one before came in time: what this tab handed it is in doubt (it may
+    // have written it, then crashed), as a frame handed to a transport that then dies.
+    effects.push({ type: 'orphan' });
     go('leading');
     effects.push({ type: 'dial' });
   };
+  /** How long to wait for a verdict from now: to `settleBy`, within `linger`. */
+  const lingerFor = (settleBy: number, floor: number) =>
+    Math.min(Math.max(settleBy - now, floor), config.linger);
   /**
    * The shared connection ended for good (gave up, or the policy said stop): so does this tab,
    * and every tab that follows it. `dialed`: this tab's own connection is still alive (it had
@@ -356,7 +369,9 @@ export const reduce = (model: Model, event: Event, config: Config, now: number):
       const epoch = Math.max(model.epoch + 1, Math.floor(now));
       const wait = config.takeoverDelay > 0;
       lose(LOST);
-      effects.push({ type: 'orphan' }, { type: 'reset-relay' });
+      // What is in flight to the one before stays so until its verdict (its `bye` or `end`
+      // may come after the grant: the lock and the channel are different pipes) or the dial.
+      effects.push({ type: 'reset-relay' });
       set({
         epoch,
         leader: self,
@@ -375,14 +390,21 @@ export const reduce = (model: Model, event: Event, config: Config, now: number):
       if (event.timer === 'takeover' && phase === 'taking-over') dial();
       else if (event.timer === 'census' && phase === 'relaying') effects.push({ type: 'census' });
       else if (event.timer === 'linger' && phase === 'withdrawing') {
-        // A timer may fire early by the wall clock (it was set back): the leader reads that clock.
-        if (now < model.settleBy) {
-          effects.push({ type: 'arm', timer: 'linger', delay: model.settleBy - now });
+        if (model.settleBy === Number.POSITIVE_INFINITY) {
+          // Without deadlines nothing says the leader will not write them yet: in doubt, as
+          // after a crash (onError heard why); what waits behind them is reported.
+          effects.push({ type: 'orphan' });
+        } else if (now < model.settleBy && !model.lingered) {
+          // Early by the wall clock, which the leader reads: it was set back meanwhile. Once
+          // more, at most `linger`: a clock set back far must not keep the tab for hours.
+          set({ lingered: true });
+          effects.push({ type: 'arm', timer: 'linger', delay: lingerFor(model.settleBy, 0) });
           break;
+        } else {
+          // No verdict, and no message in flight can be written any more: the leader vanished
+          // (or is stuck). Those it did not acknowledge are reported.
+          effects.push({ type: 'requeue', next: undefined });
         }
-        // No verdict, and no message in flight can be written any more: the leader vanished
-        // (or is stuck). Those it did not acknowledge are reported.
-        effects.push({ type: 'requeue', next: undefined });
         stop();
       }
       break;
@@ -442,6 +464,12 @@ export const reduce = (model: Model, event: Event, config: Config, now: number):
           if (phase === 'relaying') effects.push({ type: 'census' });
           break;
         case 'bye':
+          if (phase === 'taking-over' && fromPredecessor(model, m.from, m.epoch)) {
+            // The verdict on what this tab had in flight to it: the rest goes out on the new
+            // connection, in order (nothing newer has been written yet).
+            effects.push({ type: 'requeue', next: m.next[self] });
+            break;
+          }
           if (!heardFrom(model, m.from, m.epoch)) break;
           if (follows(phase)) {
             lose(LEFT);
@@ -459,16 +487,15 @@ export const reduce = (model: Model, event: Event, config: Config, now: number):
             break;
           }
           const fromLeader = follows(phase) && m.from === model.leader && m.epoch === model.epoch;
-          const fromPredecessor =
+          const fromOneBefore =
             (phase === 'taking-over' || phase === 'leading') &&
-            m.from === model.predecessor?.id &&
-            m.epoch === model.predecessor.epoch;
-          if (fromLeader || fromPredecessor) {
+            fromPredecessor(model, m.from, m.epoch);
+          if (fromLeader || fromOneBefore) {
             const state = stateFromWire(m.state) as Disconnected;
+            // What it did not write goes back to the queue, which the end reports, as a local
+            // socket that gave up reports its queue (after the dial, nothing is in flight).
+            effects.push({ type: 'requeue', next: m.next[self] });
             if (fromLeader) {
-              // What it did not write goes back to the queue, which the end reports, as a local
-              // socket that gave up reports its queue.
-              effects.push({ type: 'requeue', next: m.next[self] });
               // Its last retry state says why (the error of the attempt that gave up).
               set({
                 source: {
@@ -512,11 +539,13 @@ export const reduce = (model: Model, event: Event, config: Config, now: number):
       if (follows(phase)) {
         effects.push({ type: 'abandon' });
         post({ type: 'leave', from: self });
-        if (event.inFlight) {
+        if (event.inFlightUntil !== undefined) {
           // The leader writes them or refuses them, and says which (it reads them before this
-          // leave): this tab's part ends once it has, or once none can be written any more.
-          go('withdrawing', { settleBy: now + config.linger });
-          effects.push({ type: 'arm', timer: 'linger', delay: config.linger });
+          // leave): this tab's part ends once it has, or once none can be written any more:
+          // past their deadline, with time for the last acknowledgement to arrive.
+          const settleBy = event.inFlightUntil + config.linger - config.relayWindow;
+          go('withdrawing', { settleBy, lingered: false });
+          effects.push({ type: 'arm', timer: 'linger', delay: lingerFor(settleBy, 0) });
         } else stop();
       } else if (phase === 'taking-over') {
         // The next one waits the takeover delay: the old leader's connection may still be closing.
@@ -540,9 +569,12 @@ export const reduce = (model: Model, event: Event, config: Config, now: number):
         case 'leave':
           // The page goes away with its connection and its lock; the others need to know now.
           if (follows(phase)) post({ type: 'leave', from: self });
-          // No time to wait for a verdict: the leader writes what reached it, unreported.
-          else if (phase === 'withdrawing') stop();
-          else if (phase === 'taking-over' || phase === 'leading' || phase === 'relaying') {
+          else if (phase === 'withdrawing') {
+            // No time to wait for a verdict: the leader writes what reached it, unreported; what
+            // waits behind it was never handed over, and is reported.
+            effects.push({ type: 'orphan' });
+            stop();
+          } else if (phase === 'taking-over' || phase === 'leading' || phase === 'relaying') {
             // The browser would close the connection as the page goes, but only as its
             // document is torn down, which in Chromium may come after the lock has passed on:
             // closing it now lets the server hear it go first.
@@ -554,8 +586,11 @@ export const reduce = (model: Model, event: Event, config: Config, now: number):
           }
           break;
         case 'freeze':
+          // Withdrawing: frozen, its timer and the verdict's message wait alike; as the page
+          // resumes, either may run first, so the verdict is given time to arrive then.
+          if (phase === 'withdrawing') effects.push({ type: 'disarm', timer: 'linger' });
           // A frozen tab cannot lead, nor be handed the lock: step down and out of the queue.
-          if (phase === 'following') {
+          else if (phase === 'following') {
             effects.push({ type: 'abandon' });
             go('frozen');
           } else if (phase === 'leaving') {
@@ -579,7 +614,14 @@ export const reduce = (model: Model, event: Event, config: Config, now: number):
           }
           break;
         case 'resume':
-          if (phase === 'frozen') {
+          if (phase === 'withdrawing') {
+            const margin = config.linger - config.relayWindow;
+            effects.push({
+              type: 'arm',
+              timer: 'linger',
+              delay: lingerFor(model.settleBy, margin),
+            });
+          } else if (phase === 'frozen') {
             go('following');
             effects.push({ type: 'request' });
             post({ type: 'hello', from: self });
@@ -622,12 +664,17 @@ export const relays = (m: Model, epoch: number): boolean =>
 const heardFrom = (m: Model, from: string, epoch: number): boolean =>
   from === m.leader && epoch === m.epoch;
 
+/** Whether a message comes from the leader this tab took over from. */
+const fromPredecessor = (m: Model, from: string, epoch: number): boolean =>
+  from === m.predecessor?.id && epoch === m.predecessor.epoch;
+
 /**
- * Whether an acknowledgement or a refusal comes from the leader this tab follows, or, once it
- * closed, the one it waits on for its messages in flight.
+ * Whether an acknowledgement or a refusal comes from the leader this tab's messages in flight
+ * went to: the one it follows, the one it waits on once closed, or the one it is taking over from.
  */
 export const fromLeader = (m: Model, from: string, epoch: number): boolean =>
-  (follows(m.phase) || m.phase === 'withdrawing') && heardFrom(m, from, epoch);
+  ((follows(m.phase) || m.phase === 'withdrawing') && heardFrom(m, from, epoch)) ||
+  (m.phase === 'taking-over' && fromPredecessor(m, from, epoch));
 
 /**
  * Where a message this tab sends goes: its own connection, the leader's (over the channel), the

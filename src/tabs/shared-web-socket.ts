@@ -55,6 +55,7 @@ import {
   type TimerName,
 } from './reducer';
 import { Relay } from './relay';
+import { TabClockError } from './tab-clock-error';
 
 export interface SharedWebSocketOptions<In = Data, Out = Data> extends WebSocketOptions<In, Out> {
   /**
@@ -162,6 +163,10 @@ export class SharedWebSocket<In = Data, Out = Data> implements WebSocketLike<In,
   readonly #timers = new Map<TimerName, unknown>();
   /** A leader: an acknowledgement of what it wrote goes out at the end of this task. */
   #acking = false;
+  /** The latest deadline this tab handed a message over with (`send.until`). */
+  #until = Number.NEGATIVE_INFINITY;
+  /** Whether its messages carry deadlines: not once a leader's clock proved to disagree. */
+  #deadlines = true;
   /** Run to completion, as in the core's shell. */
   readonly #mailbox = new Mailbox<Event>(
     (event) => this.#step(event),
@@ -326,7 +331,9 @@ export class SharedWebSocket<In = Data, Out = Data> implements WebSocketLike<In,
   #step(event: Event): void {
     // Whether messages are in flight is known only as the close is applied.
     const applied =
-      event.type === 'close' ? { ...event, inFlight: this.#outbox.inFlight > 0 } : event;
+      event.type === 'close' && this.#outbox.inFlight > 0
+        ? { ...event, inFlightUntil: this.#until }
+        : event;
     const { model, state, effects } = reduce(
       this.#model,
       applied,
@@ -566,6 +573,9 @@ export class SharedWebSocket<In = Data, Out = Data> implements WebSocketLike<In,
   readonly #write = (wire: Data): boolean => this.#own?.socket.send(wire) ?? false;
 
   readonly #post = (seq: number, round: number, data: Data): boolean => {
+    const until = this.#deadlines
+      ? this.#scheduler.now() + this.#config.relayWindow
+      : Number.POSITIVE_INFINITY;
     try {
       this.#channel.postMessage({
         type: 'send',
@@ -573,9 +583,10 @@ export class SharedWebSocket<In = Data, Out = Data> implements WebSocketLike<In,
         epoch: this.#model.epoch,
         seq,
         round,
-        until: this.#scheduler.now() + this.#config.relayWindow,
+        until,
         data,
       } satisfies TabMessage);
+      if (until > this.#until) this.#until = until;
       return true;
     } catch (error) {
       // Structured clone refused it: it can never cross, so it must not wait either.
@@ -606,8 +617,13 @@ export class SharedWebSocket<In = Data, Out = Data> implements WebSocketLike<In,
   #relayed(m: TabMessage & { type: 'send' }): void {
     const relay = this.#relay;
     const due = relay.admits(m.from, m.seq);
-    // Past its `until`, a follower that closed may have reported it dropped already.
-    const late = due && !(this.#scheduler.now() < m.until);
+    // Out of its deadline's window, a follower that closed may have reported it dropped already:
+    // past `until`, or more than the window before it (the wall clock was set back since).
+    const now = this.#scheduler.now();
+    const late =
+      due &&
+      m.until !== Number.POSITIVE_INFINITY &&
+      !(now < m.until && m.until - now <= this.#config.relayWindow);
     if (due && !late && this.#write(m.data)) {
       relay.wrote(m.from, m.seq);
       // In the task that wrote it, not on a timer (which a background tab slows to a second):
@@ -626,7 +642,7 @@ export class SharedWebSocket<In = Data, Out = Data> implements WebSocketLike<In,
       to: m.from,
       seq: m.seq,
       round: m.round,
-      ...(late ? { late: true as const } : {}),
+      ...(late ? { late: m.until } : {}),
     });
   }
 
@@ -676,11 +692,26 @@ export class SharedWebSocket<In = Data, Out = Data> implements WebSocketLike<In,
       case 'nack': {
         if (m.to !== this.#config.self || !fromLeader(model, m.from, m.epoch)) return;
         const outbox = this.#outbox;
+        const now = this.#scheduler.now();
+        const window = this.#config.relayWindow;
+        // (A wall clock set back since the hand-over puts `now` before the window instead.)
+        if (m.late !== undefined && this.#deadlines && now < m.late && m.late - now <= window) {
+          // Late by the leader's clock, not by this tab's: they disagree, and deadlines cannot
+          // work. Sent again without one (else refused again, for ever).
+          this.#deadlines = false;
+          this.#report(
+            new TabClockError(
+              __DEV__
+                ? `The leader tab refused a message as late that this tab handed over ${Math.round(now - m.late + window)} ms ago: the tabs' clocks disagree. Give every tab a scheduler whose now() is the wall clock (Date.now), as the default one.`
+                : 'clock',
+            ),
+          );
+        }
         this.#mailbox.atomically(() => {
           // Sent again when the leader's connection opens again, or when it writes again; at once
-          // when only its age was refused. Once closed, reported.
-          if (outbox.refused(m.seq, m.round) && m.late && route(model) === 'leader') {
-            outbox.handOver(this.#post, this.#scheduler.now());
+          // when only its deadline was refused. Once closed, reported.
+          if (outbox.refused(m.seq, m.round) && m.late !== undefined && route(model) === 'leader') {
+            outbox.handOver(this.#post, now);
           }
         });
         return this.#settle();

@@ -75,7 +75,7 @@ const own = (s: ConnectionState, version: number, ended = false): Event => ({
   source: { state: s, retry: IDLE, protocol: '', stateVersion: version, retryVersion: 0 } as Source,
   ended,
 });
-const types = (effects: Effect[]) => effects.map((e) => e.type);
+const types = (effects: readonly Effect[]) => effects.map((e) => e.type);
 const posted = (effects: Effect[]) =>
   effects.flatMap((e) => (e.type === 'post' ? [e.message.type] : []));
 
@@ -189,7 +189,9 @@ describe('a follower', () => {
 
 describe('a follower that closes with messages in flight', () => {
   /** A follower of L (epoch 100) whose user just closed it while L had its messages. */
-  const withdrawing = () => run(following().model, { type: 'close', inFlight: true });
+  /** Its last hand-over was at NOW, so its messages' deadline is NOW + relayWindow. */
+  const withdrawing = () =>
+    run(following().model, { type: 'close', inFlightUntil: NOW + config.relayWindow });
   const verdicts = (effects: Effect[]) => effects.filter((e) => e.type === 'requeue');
 
   it('ends its view at once, leaves the queue, and waits for the verdict, at most `linger`', () => {
@@ -209,14 +211,15 @@ describe('a follower that closes with messages in flight', () => {
   });
 
   it('without messages in flight, its part ends at once', () => {
-    const { model, effects } = run(following().model, { type: 'close', inFlight: false });
+    const { model, effects } = run(following().model, { type: 'close' });
     expect(model.phase).toBe('ended');
     expect(types(effects)).toContain('stop');
   });
 
   it('a frozen follower closing with messages in flight waits for them too', () => {
     const frozen = run(following().model, { type: 'signal', signal: 'freeze' }).model;
-    expect(run(frozen, { type: 'close', inFlight: true }).model.phase).toBe('withdrawing');
+    const closed = run(frozen, { type: 'close', inFlightUntil: NOW + config.relayWindow });
+    expect(closed.model.phase).toBe('withdrawing');
   });
 
   it('every message settled (acknowledged or refused): its part ends', () => {
@@ -277,10 +280,6 @@ describe('a follower that closes with messages in flight', () => {
 
   it('no verdict by `settleBy`: none can be written any more, so each is reported', () => {
     const start = withdrawing().model;
-    // The wall clock was set back meanwhile: the timer fired early by it, so it waits the rest.
-    const early = reduce(start, { type: 'timer', timer: 'linger' }, config, NOW + 1000);
-    expect(early.effects).toEqual([{ type: 'arm', timer: 'linger', delay: config.linger - 1000 }]);
-    expect(early.model).toBe(start);
     const due = reduce(start, { type: 'timer', timer: 'linger' }, config, NOW + config.linger);
     expect(due.effects).toEqual([
       { type: 'requeue', next: undefined },
@@ -289,9 +288,77 @@ describe('a follower that closes with messages in flight', () => {
     ]);
   });
 
-  it('its page goes away: no time to wait, it stops without a report', () => {
+  it('waits past the deadline of its last hand-over, not from the close', () => {
+    // Handed over at NOW, closed 2 s later: the leader may write it until NOW + relayWindow.
+    const late = reduce(
+      following().model,
+      { type: 'close', inFlightUntil: NOW + config.relayWindow },
+      config,
+      NOW + 2000,
+    );
+    expect(late.model.settleBy).toBe(NOW + config.linger);
+    expect(late.effects).toContainEqual({
+      type: 'arm',
+      timer: 'linger',
+      delay: config.linger - 2000,
+    });
+    // The wall clock was set back 10 s between the hand-over and the close: it waits at most
+    // `linger` at a time, never the whole set-back.
+    const back = reduce(
+      following().model,
+      { type: 'close', inFlightUntil: NOW + config.relayWindow },
+      config,
+      NOW - 10_000,
+    );
+    expect(back.model.settleBy).toBe(NOW + config.linger);
+    expect(back.effects).toContainEqual({ type: 'arm', timer: 'linger', delay: config.linger });
+  });
+
+  it('a wall clock set back while it waits: once more for the rest, then it reports', () => {
+    const start = withdrawing().model;
+    // The timer fired early by the wall clock, which the leader reads: it waits the rest, once.
+    const early = reduce(start, { type: 'timer', timer: 'linger' }, config, NOW + 1000);
+    expect(early.effects).toEqual([{ type: 'arm', timer: 'linger', delay: config.linger - 1000 }]);
+    expect(early.model.lingered).toBe(true);
+    expect(early.model.phase).toBe('withdrawing');
+    // Set back again: a clock that keeps going back does not keep the tab.
+    const again = reduce(early.model, { type: 'timer', timer: 'linger' }, config, NOW + 2000);
+    expect(types(again.effects)).toEqual(['requeue', 'disarm', 'stop']);
+  });
+
+  it('without deadlines (the clocks disagree), nothing proves them unwritten: in doubt, not reported', () => {
+    const start = run(following().model, {
+      type: 'close',
+      inFlightUntil: Number.POSITIVE_INFINITY,
+    }).model;
+    expect(start.phase).toBe('withdrawing');
+    const { effects } = reduce(start, { type: 'timer', timer: 'linger' }, config, NOW + 10 ** 9);
+    // Orphaned: taken from the outbox unreported; what waited behind them is reported.
+    expect(types(effects)).toEqual(['orphan', 'disarm', 'stop']);
+  });
+
+  it('frozen while it waits: the timer stops; as the page resumes, the verdict gets time to arrive', () => {
+    const start = withdrawing().model;
+    const frozen = run(start, { type: 'signal', signal: 'freeze' });
+    expect(frozen.effects).toEqual([{ type: 'disarm', timer: 'linger' }]);
+    expect(frozen.model.phase).toBe('withdrawing');
+    // Resumed long past settleBy: still the margin, for an acknowledgement already on its way.
+    const margin = config.linger - config.relayWindow;
+    const resumed = reduce(
+      frozen.model,
+      { type: 'signal', signal: 'resume' },
+      config,
+      NOW + 60_000,
+    );
+    expect(resumed.effects).toEqual([{ type: 'arm', timer: 'linger', delay: margin }]);
+    // Resumed early: the rest of the wait.
+    const soon = reduce(frozen.model, { type: 'signal', signal: 'resume' }, config, NOW + 500);
+    expect(soon.effects).toEqual([{ type: 'arm', timer: 'linger', delay: config.linger - 500 }]);
+  });
+
+  it('its page goes away: no time to wait; what was never handed over is reported', () => {
     const { effects, model } = run(withdrawing().model, { type: 'signal', signal: 'leave' });
-    expect(types(effects)).toEqual(['disarm', 'stop']);
+    expect(types(effects)).toEqual(['orphan', 'disarm', 'stop']);
     expect(model.phase).toBe('ended');
   });
 
@@ -317,9 +384,44 @@ describe('taking over', () => {
     expect(granted.effects).toContainEqual({ type: 'arm', timer: 'takeover', delay: 50 });
     expect(types(granted.effects)).not.toContain('dial');
     expect(posted(granted.effects)).toEqual(['state']);
+    // What it had in flight to the one before waited for a verdict; none came: in doubt now.
+    expect(types(granted.effects)).not.toContain('orphan');
     const dialed = run(granted.model, { type: 'timer', timer: 'takeover' });
-    expect(types(dialed.effects)).toEqual(['disarm', 'dial']);
+    expect(types(dialed.effects)).toEqual(['orphan', 'disarm', 'dial']);
     expect(dialed.model.phase).toBe('leading');
+  });
+
+  it("the one before's bye after the grant is still its verdict: the rest goes out on the new connection", () => {
+    const granted = run(following().model, { type: 'granted' });
+    const bye = run(granted.model, heard({ type: 'bye', from: 'L', epoch: 100, next: { me: 3 } }));
+    expect(bye.effects).toEqual([{ type: 'requeue', next: 3 }]);
+    expect(bye.model.phase).toBe('taking-over');
+    // Its acknowledgements and refusals count until this tab dials; a stranger's never.
+    expect(fromLeader(granted.model, 'L', 100)).toBe(true);
+    expect(fromLeader(granted.model, 'X', 100)).toBe(false);
+    const dialed = run(granted.model, { type: 'timer', timer: 'takeover' }).model;
+    expect(fromLeader(dialed, 'L', 100)).toBe(false);
+    // After the dial a bye says nothing: what was in flight is in doubt already.
+    expect(run(dialed, heard({ type: 'bye', from: 'L', epoch: 100, next: {} })).effects).toEqual(
+      [],
+    );
+  });
+
+  it("the one before's end after the grant: what it did not write is reported with the end", () => {
+    const granted = run(following().model, { type: 'granted' });
+    const ended = run(
+      granted.model,
+      heard({
+        type: 'end',
+        from: 'L',
+        epoch: 100,
+        state: { type: 'disconnected', code: 4008, reason: 'policy' },
+        retry: retryToWire(IDLE),
+        next: { me: 2 },
+      }),
+    );
+    expect(types(ended.effects).slice(0, 2)).toEqual(['requeue', 'discard']);
+    expect(ended.effects[0]).toEqual({ type: 'requeue', next: 2 });
   });
 
   it('waits even after a clean bye: the server hears a closed connection go a moment late', () => {

@@ -17,7 +17,7 @@ const numRuns = Number(process.env.FC_RUNS ?? 1000);
 /** FC_PATH replays one counterexample (with its FC_SEED), as fast-check reports it. */
 const path = process.env.FC_PATH;
 const MAX_TABS = 5;
-const LOCK = 'web-socket-client/tabs/1:test';
+const LOCK = 'web-socket-client/tabs/2:test';
 
 interface Run {
   readonly browser: Browser;

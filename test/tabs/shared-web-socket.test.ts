@@ -15,7 +15,7 @@ import {
   SocketEndedError,
   WebSocket,
 } from '../../src/core';
-import { SharedWebSocket, sharedSocket } from '../../src/tabs';
+import { SharedWebSocket, sharedSocket, TabClockError } from '../../src/tabs';
 import { SimBrowser, type SimTab } from './support/browser';
 import type { FakeConnection } from './support/fake-server';
 
@@ -25,7 +25,7 @@ const TAKEOVER = 100;
 const RELAY_WINDOW = 5_000;
 /** How long a follower that closed waits at most for the verdict on its messages in flight. */
 const LINGER = 6_000;
-const LOCK = 'web-socket-client/tabs/1:test';
+const LOCK = 'web-socket-client/tabs/2:test';
 
 /** A browser with `n` tabs, all settled: one leader connected, the others following. */
 const tabs = async (n: number) => {
@@ -544,7 +544,10 @@ describe('close() with messages in flight: each is written once or reported once
     browser.hub.tasks.push(late);
     await browser.quiet();
     expect(browser.server.frames).toEqual([]);
-    expect(browser.hub.posted.at(-1)?.data).toMatchObject({ type: 'nack', late: true });
+    expect(browser.hub.posted.at(-1)?.data).toMatchObject({
+      type: 'nack',
+      late: expect.any(Number),
+    });
   });
 
   it('an open follower whose message came too late sends it again at once', async () => {
@@ -646,6 +649,164 @@ describe('close() with messages in flight: each is written once or reported once
     await browser.quiet();
     expect(results).toEqual([false, false]);
     expect(browser.server.frames).toEqual([]);
+  });
+});
+
+describe('verdicts across the lock and the channel, and the clocks tabs share', () => {
+  type Task = SimBrowser['hub']['tasks'][number];
+  const toTab = (tab: SimTab) => (t: Task) => t.kind === 'message' && t.to.tab === tab.id;
+  /** Takes every delivery to `tab` out of the browser's tasks, in order: its page stalls. */
+  const stall = (browser: SimBrowser, tab: SimTab): Task[] => {
+    const tasks = browser.hub.tasks;
+    const held = tasks.filter(toTab(tab));
+    tasks.splice(0, tasks.length, ...tasks.filter((t) => !toTab(tab)(t)));
+    return held;
+  };
+  /** Every tab's wall clock moves by `ms`; timers keep their own time, as in a browser. */
+  const shiftWallClock = (browser: SimBrowser, ms: number) => {
+    for (const tab of browser.tabs) {
+      const now = tab.clock.now.bind(tab.clock);
+      tab.clock.now = () => now() + ms;
+    }
+  };
+  const over = (browser: SimBrowser, tab: SimTab) =>
+    browser.hub.openChannels(tab.id) === 0 && tab.clock.live === 0;
+
+  it("a frozen leader's bye that comes after the lock's grant still settles what it had: sent on the new connection", async () => {
+    const { browser, tabs: list } = await tabs(2);
+    const [leader, follower] = list as [SimTab, SimTab];
+    follower.send();
+    stall(browser, leader); // it froze before reading it
+    leader.lifecycle.emit('freeze'); // bye (it wrote nothing of t2), shut, release
+    await new Promise((resolve) => setImmediate(resolve));
+    // The lock manager and the channel are different pipes: the grant arrives first.
+    expect(await browser.hub.runFirst((t) => t.kind === 'grant')).toBe(true);
+    await browser.advance(10_000);
+    expect(follower.role).toBe('leader');
+    expect(follower.state).toBe('reconnected');
+    expect(browser.framesOf(follower)).toEqual(['t2:1']);
+    expect(follower.dropped).toEqual([]);
+    expect(browser.server.maxLive).toBe(1);
+  });
+
+  it("the shared connection's end after the grant: what the leader did not write is reported", async () => {
+    const browser = new SimBrowser();
+    for (let i = 0; i < 2; i++) browser.open({ shouldReconnect: (close) => close.code !== 4008 });
+    await browser.advance(TAKEOVER);
+    const [leader, follower] = browser.tabs as [SimTab, SimTab];
+    follower.send();
+    stall(browser, leader);
+    (browser.server.connections[0] as FakeConnection).end(4008, 'policy');
+    await browser.hub.runFirst((t) => t.kind === 'other');
+    await new Promise((resolve) => setImmediate(resolve));
+    // The leader posted its end and let go of the lock; the grant is heard first.
+    expect(await browser.hub.runFirst((t) => t.kind === 'grant')).toBe(true);
+    await browser.advance(10_000);
+    expect(follower.state).toBe('disconnected');
+    expect(browser.framesOf(follower)).toEqual([]);
+    expect(follower.dropped).toEqual([{ data: 't2:1', reason: 'closed' }]);
+  });
+
+  for (const skew of [10_000, -10_000]) {
+    it(`a leader whose clock is ${skew / 1000} s off: the follower says so once, and its messages are written`, async () => {
+      const browser = new SimBrowser();
+      const leader = browser.open();
+      const follower = browser.open();
+      // A scheduler of its own in one tab (fake timers, performance.now()): not the wall clock.
+      const now = leader.clock.now.bind(leader.clock);
+      leader.clock.now = () => now() + skew;
+      await browser.advance(TAKEOVER);
+      expect(follower.state).toBe('connected');
+      for (let i = 0; i < 3; i++) follower.send();
+      await browser.quiet();
+      expect(browser.framesOf(follower)).toEqual(['t2:1', 't2:2', 't2:3']);
+      expect(follower.errors).toHaveLength(1);
+      const [error] = follower.errors as [TabClockError];
+      expect(error).toBeInstanceOf(TabClockError);
+      expect(error.code).toBe('TAB_CLOCK_SKEW');
+      expect(error.message).toMatch(/clocks disagree.*Date\.now/);
+      // Closed with one in flight to a leader that stalls: without a deadline it is in doubt.
+      follower.send();
+      const held = stall(browser, leader);
+      follower.socket.close();
+      await browser.advance(2 * LINGER);
+      expect(over(browser, follower)).toBe(true);
+      expect(follower.dropped).toEqual([]);
+      browser.hub.tasks.push(...held);
+      await browser.quiet();
+      expect(browser.framesOf(follower)).toEqual(['t2:1', 't2:2', 't2:3', 't2:4']);
+    });
+  }
+
+  it('the wall clock set back between the hand-over and close(): it waits for the deadline of the hand-over', async () => {
+    const { browser, tabs: list } = await tabs(2);
+    const [leader, follower] = list as [SimTab, SimTab];
+    follower.send(); // its deadline: now + the relay window
+    shiftWallClock(browser, -10_000);
+    follower.socket.close();
+    const held = stall(browser, leader);
+    await browser.advance(LINGER);
+    // By the wall clock, the leader may still write it: no report yet.
+    expect(follower.dropped).toEqual([]);
+    expect(over(browser, follower)).toBe(false);
+    // The leader reads it now, 10 s before its hand-over by the wall clock: it refuses it.
+    browser.hub.tasks.push(...held);
+    await browser.quiet();
+    expect(browser.framesOf(follower)).toEqual([]);
+    expect(follower.dropped).toEqual([{ data: 't2:1', reason: 'closed' }]);
+    expect(follower.errors).toEqual([]);
+    expect(over(browser, follower)).toBe(true);
+  });
+
+  it('a wall clock set back an hour while it waits on a vanished leader: it lets go within twice the linger', async () => {
+    const { browser, tabs: list } = await tabs(3);
+    const [leader, follower] = list as [SimTab, SimTab, SimTab];
+    stall(browser, leader);
+    follower.send();
+    leader.crash();
+    follower.socket.close();
+    shiftWallClock(browser, -3_600_000);
+    await browser.advance(2 * LINGER);
+    expect(over(browser, follower)).toBe(true);
+    expect(follower.dropped).toEqual([{ data: 't2:1', reason: 'closed' }]);
+  });
+
+  it('its page goes away while it waits: what was never handed over is reported, what was is not', async () => {
+    const { browser, tabs: list } = await tabs(2);
+    const [leader, follower] = list as [SimTab, SimTab];
+    follower.send(); // t2:1, handed over
+    const held = stall(browser, leader);
+    browser.server.dropAll();
+    await browser.quiet();
+    expect(follower.state).toBe('reconnecting');
+    follower.send(); // t2:2, queued: no open connection is known
+    expect(follower.socket.queued).toEqual(['t2:2']);
+    follower.socket.close();
+    follower.lifecycle.emit('leave');
+    expect(follower.dropped).toEqual([{ data: 't2:2', reason: 'closed' }]);
+    expect(over(browser, follower)).toBe(true);
+    browser.hub.tasks.push(...held);
+    await browser.advance(10_000);
+    expect(follower.dropped).toEqual([{ data: 't2:2', reason: 'closed' }]);
+  });
+
+  it('frozen while it waits, resumed late: an acknowledgement on its way is heard before it gives up', async () => {
+    const { browser, tabs: list } = await tabs(2);
+    const [leader, follower] = list as [SimTab, SimTab];
+    follower.send();
+    follower.socket.close();
+    // The leader writes it; the follower's page freezes before the acknowledgement reaches it.
+    while (await browser.hub.runFirst(toTab(leader))) {}
+    expect(browser.framesOf(follower)).toEqual(['t2:1']);
+    follower.lifecycle.emit('freeze');
+    const acks = stall(browser, follower);
+    await browser.advance(60_000);
+    expect(follower.dropped).toEqual([]);
+    follower.lifecycle.emit('resume');
+    browser.hub.tasks.push(...acks);
+    await browser.advance(LINGER);
+    expect(follower.dropped).toEqual([]);
+    expect(over(browser, follower)).toBe(true);
   });
 });
 
