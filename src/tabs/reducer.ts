@@ -98,6 +98,8 @@ export interface Model {
   readonly settleBy: number;
   /** Withdrawing: the linger timer was armed again once, for a wall clock set back meanwhile. */
   readonly lingered: boolean;
+  /** The page is going away for good: no verdict can reach it, so a close does not wait for one. */
+  readonly departed: boolean;
 }
 
 export interface Config {
@@ -222,6 +224,7 @@ export const initialModel: Model = {
   loss: undefined,
   settleBy: 0,
   lingered: false,
+  departed: false,
 };
 
 const holds = (phase: Phase) =>
@@ -328,6 +331,20 @@ export const reduce = (model: Model, event: Event, config: Config, now: number):
   /** How long to wait for a verdict from now: to `settleBy`, within `linger`. */
   const lingerFor = (settleBy: number, floor: number) =>
     Math.min(Math.max(settleBy - now, floor), config.linger);
+  /**
+   * Closed with messages in flight (the latest deadline they carry: `until`): the leader writes
+   * or refuses them, and says which (it reads them before this tab's leave), so this tab's part
+   * ends once it has, or once none can be written any more: past their deadline, with time for
+   * the last acknowledgement to arrive. A page going away cannot wait: they are in doubt, and
+   * what waits behind them is reported.
+   */
+  const withdraw = (until: number | undefined, patch: Partial<Model> = {}) => {
+    if (until !== undefined && next.departed) effects.push({ type: 'orphan' });
+    if (until === undefined || next.departed) return stop();
+    const settleBy = until + config.linger - config.relayWindow;
+    go('withdrawing', { ...patch, settleBy, lingered: false });
+    effects.push({ type: 'arm', timer: 'linger', delay: lingerFor(settleBy, 0) });
+  };
   /**
    * The shared connection ended for good (gave up, or the policy said stop): so does this tab,
    * and every tab that follows it. `dialed`: this tab's own connection is still alive (it had
@@ -539,18 +556,14 @@ export const reduce = (model: Model, event: Event, config: Config, now: number):
       if (follows(phase)) {
         effects.push({ type: 'abandon' });
         post({ type: 'leave', from: self });
-        if (event.inFlightUntil !== undefined) {
-          // The leader writes them or refuses them, and says which (it reads them before this
-          // leave): this tab's part ends once it has, or once none can be written any more:
-          // past their deadline, with time for the last acknowledgement to arrive.
-          const settleBy = event.inFlightUntil + config.linger - config.relayWindow;
-          go('withdrawing', { settleBy, lingered: false });
-          effects.push({ type: 'arm', timer: 'linger', delay: lingerFor(settleBy, 0) });
-        } else stop();
+        withdraw(event.inFlightUntil);
       } else if (phase === 'taking-over') {
         // The next one waits the takeover delay: the old leader's connection may still be closing.
         effects.push({ type: 'release' });
-        stop();
+        // What it had in flight to the one before still waits for that one's verdict.
+        const before = model.predecessor;
+        if (before) withdraw(event.inFlightUntil, { leader: before.id, epoch: before.epoch });
+        else stop();
       } else if (phase === 'leading') {
         go('relaying');
         effects.push({ type: 'census' });
@@ -568,8 +581,10 @@ export const reduce = (model: Model, event: Event, config: Config, now: number):
       switch (event.signal) {
         case 'leave':
           // The page goes away with its connection and its lock; the others need to know now.
-          if (follows(phase)) post({ type: 'leave', from: self });
-          else if (phase === 'withdrawing') {
+          if (follows(phase)) {
+            post({ type: 'leave', from: self });
+            set({ departed: true });
+          } else if (phase === 'withdrawing') {
             // No time to wait for a verdict: the leader writes what reached it, unreported; what
             // waits behind it was never handed over, and is reported.
             effects.push({ type: 'orphan' });
@@ -608,6 +623,8 @@ export const reduce = (model: Model, event: Event, config: Config, now: number):
             );
             if (phase === 'relaying') stop();
             else {
+              // Taking over: the one before's verdict no longer counts once frozen: in doubt.
+              if (phase === 'taking-over') effects.push({ type: 'orphan' });
               lose(LEFT);
               go('frozen', { leader: undefined, predecessor: undefined });
             }

@@ -167,6 +167,8 @@ export class SharedWebSocket<In = Data, Out = Data> implements WebSocketLike<In,
   #until = Number.NEGATIVE_INFINITY;
   /** Whether its messages carry deadlines: not once a leader's clock proved to disagree. */
   #deadlines = true;
+  /** The message last refused as late although fresh by this tab's clock. */
+  #suspect = -1;
   /** Run to completion, as in the core's shell. */
   readonly #mailbox = new Mailbox<Event>(
     (event) => this.#step(event),
@@ -695,7 +697,12 @@ export class SharedWebSocket<In = Data, Out = Data> implements WebSocketLike<In,
         const now = this.#scheduler.now();
         const window = this.#config.relayWindow;
         // (A wall clock set back since the hand-over puts `now` before the window instead.)
-        if (m.late !== undefined && this.#deadlines && now < m.late && m.late - now <= window) {
+        const fresh = m.late !== undefined && now < m.late && m.late - now <= window;
+        // Once may be a wall clock stepped back between the hand-over and the leader's read; the
+        // copy sent again carries a deadline from after the refusal, so twice is not.
+        const skewed = fresh && this.#suspect === m.seq;
+        if (fresh) this.#suspect = m.seq;
+        if (skewed && this.#deadlines) {
           // Late by the leader's clock, not by this tab's: they disagree, and deadlines cannot
           // work. Sent again without one (else refused again, for ever).
           this.#deadlines = false;

@@ -790,6 +790,104 @@ describe('verdicts across the lock and the channel, and the clocks tabs share', 
     expect(follower.dropped).toEqual([{ data: 't2:2', reason: 'closed' }]);
   });
 
+  it('closed while taking over from a crashed leader: it waits on that one, then reports both, in order', async () => {
+    const { browser, tabs: list } = await tabs(2);
+    const [leader, follower] = list as [SimTab, SimTab];
+    stall(browser, leader);
+    follower.send(); // t2:1, in flight to t1
+    leader.crash();
+    expect(await browser.hub.runFirst((t) => t.kind === 'grant')).toBe(true);
+    expect(follower.role).toBe('leader'); // taking over
+    follower.send(); // t2:2, queued: no open connection yet
+    expect(follower.socket.queued).toEqual(['t2:2']);
+    follower.socket.close(); // within the takeover delay
+    await browser.advance(2 * LINGER);
+    expect(over(browser, follower)).toBe(true);
+    expect(browser.framesOf(follower)).toEqual([]);
+    expect(follower.dropped).toEqual([
+      { data: 't2:1', reason: 'closed' },
+      { data: 't2:2', reason: 'closed' },
+    ]);
+  });
+
+  it("closed while taking over, the frozen leader's bye still on its way: the bye is its verdict", async () => {
+    const { browser, tabs: list } = await tabs(2);
+    const [leader, follower] = list as [SimTab, SimTab];
+    follower.send();
+    stall(browser, leader);
+    leader.lifecycle.emit('freeze'); // bye (it wrote nothing of t2), shut, release
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(await browser.hub.runFirst((t) => t.kind === 'grant')).toBe(true);
+    follower.socket.close();
+    expect(over(browser, follower)).toBe(false);
+    await browser.quiet();
+    // Heard at once, not after the linger.
+    expect(follower.dropped).toEqual([{ data: 't2:1', reason: 'closed' }]);
+    expect(over(browser, follower)).toBe(true);
+    expect(browser.framesOf(follower)).toEqual([]);
+  });
+
+  for (const how of ['froze, its ack late', 'crashed before its ack'] as const) {
+    it(`frozen while taking over from a leader that wrote it (${how}): in doubt, never reported later`, async () => {
+      const { browser, tabs: list } = await tabs(3);
+      const [leader, follower] = list as [SimTab, SimTab, SimTab];
+      follower.send();
+      while (await browser.hub.runFirst(toTab(leader))) {}
+      expect(browser.framesOf(follower)).toEqual(['t2:1']);
+      const toFollower = stall(browser, follower); // its ack waits in t2's task queue
+      if (how === 'crashed before its ack') leader.crash();
+      else leader.lifecycle.emit('freeze');
+      await new Promise((resolve) => setImmediate(resolve));
+      const grant = (t: Task) => t.kind === 'grant' && t.request.tab === follower.id;
+      expect(await browser.hub.runFirst(grant)).toBe(true);
+      follower.lifecycle.emit('freeze'); // within the takeover delay
+      if (how === 'froze, its ack late') browser.hub.tasks.push(...toFollower);
+      await browser.advance(1_000); // the third tab takes over
+      follower.lifecycle.emit('resume');
+      await browser.advance(1_000);
+      expect(follower.state).toBe('reconnected');
+      follower.socket.close();
+      await browser.advance(2 * LINGER);
+      expect(over(browser, follower)).toBe(true);
+      expect(browser.framesOf(follower)).toEqual(['t2:1']);
+      expect(follower.dropped).toEqual([]);
+    });
+  }
+
+  it('one late refusal after a wall clock stepped back is no skew: sent again, no TabClockError', async () => {
+    const { browser, tabs: list } = await tabs(2);
+    const [leader, follower] = list as [SimTab, SimTab];
+    follower.send();
+    shiftWallClock(browser, -200); // an NTP step: the leader reads it 5.2 s before its deadline
+    while (await browser.hub.runFirst(toTab(leader))) {}
+    const refusal = stall(browser, follower);
+    await browser.advance(300); // the follower's page is busy meanwhile
+    browser.hub.tasks.push(...refusal);
+    await browser.quiet();
+    expect(follower.errors).toEqual([]);
+    expect(browser.framesOf(follower)).toEqual(['t2:1']);
+    // Deadlines still on: closed with one in flight to a stalled leader, it is reported.
+    follower.send();
+    stall(browser, leader);
+    follower.socket.close();
+    await browser.advance(2 * LINGER);
+    expect(follower.dropped).toEqual([{ data: 't2:2', reason: 'closed' }]);
+  });
+
+  it("closed in the app's own pagehide listener, after the library heard the page go: no wait, queued ones reported", async () => {
+    const { browser, tabs: list } = await tabs(2);
+    const [leader, follower] = list as [SimTab, SimTab];
+    follower.send(); // t2:1, handed over
+    stall(browser, leader);
+    browser.server.dropAll();
+    await browser.quiet();
+    follower.send(); // t2:2, queued
+    follower.lifecycle.emit('leave'); // the library's listener runs first
+    follower.socket.close(); // then the app's
+    expect(follower.dropped).toEqual([{ data: 't2:2', reason: 'closed' }]);
+    expect(over(browser, follower)).toBe(true);
+  });
+
   it('frozen while it waits, resumed late: an acknowledgement on its way is heard before it gives up', async () => {
     const { browser, tabs: list } = await tabs(2);
     const [leader, follower] = list as [SimTab, SimTab];
