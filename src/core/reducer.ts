@@ -381,9 +381,11 @@ export const reduce = (model: Model, event: Event, config: Config, facts: Facts)
     effects.push({ type: 'ask', failure: { error } });
   };
   const heldError = () => (next.pending?.kind === 'error' ? next.pending.error : undefined);
+  /** The closing handshake is over: the end carries the client's own code and reason. */
   const finish = () => {
-    const close = next.pending?.kind === 'close' ? next.pending : undefined;
-    end(new Disconnected({ code: close?.code, reason: close?.reason }));
+    // Only the closing phase finishes, and it holds the close it was entered with.
+    const { code, reason } = next.pending as Extract<Pending, { kind: 'close' }>;
+    end(new Disconnected({ code, reason }));
   };
   /**
    * An error event. CLOSED (browsers): the transport is done, whatever follows. CLOSING (ws): its
@@ -530,12 +532,8 @@ export const ending = (model: Model): boolean =>
   model.phase === 'closing' || model.phase === 'ended';
 
 /**
- * Where a message `send` was given goes: written to the open link (`linkReady`: it is OPEN),
- * queued until the next open, or refused because the socket is ending.
+ * Whether a message `send` was given is written to the link now (`linkReady`: it is OPEN) rather
+ * than queued until the next open. The shell refuses it first if the socket is ending.
  */
-export const route = (model: Model, linkReady: boolean): 'write' | 'queue' | 'refuse' =>
-  ending(model)
-    ? 'refuse'
-    : linkReady && (model.phase === 'open' || model.phase === 'probing')
-      ? 'write'
-      : 'queue';
+export const writable = (model: Model, linkReady: boolean): boolean =>
+  linkReady && (model.phase === 'open' || model.phase === 'probing');

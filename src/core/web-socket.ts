@@ -14,7 +14,6 @@ import { Mailbox } from './mailbox';
 import { type CloseInfo, type FailureInfo, ReconnectPolicy } from './reconnect-policy';
 import {
   type Config,
-  route as decideSend,
   type Effect,
   type Event,
   ending,
@@ -22,6 +21,7 @@ import {
   type Model,
   reduce,
   type TimerName,
+  writable,
 } from './reducer';
 import { IDLE, type RetryState, retryStateOf } from './retry-state';
 import { defaultScheduler, type Scheduler } from './scheduler';
@@ -248,12 +248,11 @@ export class WebSocket<In = Data, Out = Data> implements WebSocketLike<In, Out> 
     // A close() issued just before, from inside a callback, has not been applied yet: it wins.
     if (this.#closing()) return false;
     const link = this.#link;
-    const route = decideSend(this.#model, link?.ready() ?? false);
-    if (route === 'refuse') return false;
+    const writes = link !== undefined && writable(this.#model, link.ready());
     const wire = this.#encode(data);
     const queue = this.#queue;
     const now = this.#scheduler.now();
-    if (route === 'write' && link) {
+    if (writes) {
       // Older messages first: a flush that stopped half-way must not be overtaken.
       if (queue?.values.length) queue.flush(link, now);
       if (!queue?.values.length) {

@@ -313,6 +313,13 @@ describe('heartbeat while a probe is out', () => {
     expect(vi.getTimerCount()).toBe(1); // the retry's connect timeout, nothing else
   });
 
+  it('a send is written at once, as on any open link, not queued until the probe is answered', () => {
+    const { socket, t } = probing();
+    expect(socket.send('during the probe')).toBe(true);
+    expect(t.sent).toEqual(['during the probe']);
+    expect(socket.queued).toEqual([]);
+  });
+
   it('an error event (readyState CLOSED) is a loss at once', () => {
     const { socket, t } = probing();
     t.errorOnly();
@@ -399,5 +406,20 @@ describe('a binary pong', () => {
     expect(got).toHaveLength(2);
     expect([...new Uint8Array(got[0] as ArrayBuffer)]).toEqual([2, 2]);
     expect(got[1]).toBe('\u0002');
+  });
+
+  it('a frame of the same length with other bytes, or a prefix of the pong, is a message', () => {
+    const socket = make({
+      ...seed(),
+      heartbeat: { interval: 1000, ping: 'ping', pong: new Uint8Array([7, 8]) },
+    });
+    const got: unknown[] = [];
+    socket.messages.subscribe((m) => got.push([...new Uint8Array(m as ArrayBuffer)]));
+    FakeTransport.last.open();
+    FakeTransport.last.receive(new Uint8Array([7, 9]).buffer); // the first byte alike
+    FakeTransport.last.receive(new Uint8Array([9, 8]).buffer); // the last byte alike
+    FakeTransport.last.receive(new Uint8Array([7]).buffer); // shorter: every byte it has alike
+    FakeTransport.last.receive(new Uint8Array([7, 8]).buffer); // the pong
+    expect(got).toEqual([[7, 9], [9, 8], [7]]);
   });
 });

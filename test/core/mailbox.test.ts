@@ -73,6 +73,19 @@ describe('Mailbox', () => {
     expect(log.at(-1)).toBe('nested');
   });
 
+  it('atomically(): an operation that issued nothing runs nothing after it, not even `settled`', () => {
+    // The path of every received frame: a listener that issues no command costs no drain.
+    let settled = 0;
+    const box = new Mailbox<string>(
+      () => {},
+      () => settled++,
+    );
+    expect(box.atomically(() => 'frame delivered')).toBe('frame delivered');
+    expect(settled).toBe(0);
+    box.atomically(() => box.dispatch('command'));
+    expect(settled).toBe(1);
+  });
+
   it('a step that throws does not leave the mailbox stuck running', () => {
     const box = new Mailbox<string>((event) => {
       if (event === 'bad') throw new Error('bug');

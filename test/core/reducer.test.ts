@@ -188,6 +188,11 @@ describe('reduce', () => {
     const answer = reduce(last(steps).model, { type: 'answer', retry: false }, config, facts);
     expect(answer.state).toEqual(new Disconnected({ code: 4401, reason: 'auth' }));
     expect(answer.model.phase).toBe('ended');
+    // Asking owns no timer: leaving it disarms nothing, whichever way the policy answers.
+    expect(answer.effects).toEqual([{ type: 'abort' }, { type: 'end' }]);
+    const retry = reduce(last(steps).model, { type: 'answer', retry: true }, config, facts);
+    expect(retry.model.phase).toBe('lost');
+    expect(retry.effects).toEqual([{ type: 'continue' }]);
   });
 
   it('close: from open through Disconnecting with the grace armed; from anywhere else straight to the end', () => {
@@ -413,7 +418,17 @@ describe('reduce', () => {
       probing: ['closed', 'errored', 'close', 'error', 'probe'],
       asking: ['answer', 'close'],
       lost: ['continue', 'close'],
-      waiting: ['armed', 'close', 'reconnect', 'backoff', 'online', 'offline', 'wake', 'resume'],
+      waiting: [
+        'armed',
+        'exhausted',
+        'close',
+        'reconnect',
+        'backoff',
+        'online',
+        'offline',
+        'wake',
+        'resume',
+      ],
       paused: ['close', 'reconnect', 'give-up', 'online'],
       closing: ['closed', 'errored', 'closing'],
       ended: [],
@@ -430,6 +445,7 @@ describe('reduce', () => {
         ['errored', { type: 'errored', attempt, error: 'x', readyState: 3 }],
         ['answer', { type: 'answer', retry: true }],
         ['armed', { type: 'armed', delay: 100 }],
+        ['exhausted', { type: 'exhausted' }],
         ['continue', { type: 'continue' }],
         ['close', { type: 'close' }],
         ['reconnect', { type: 'reconnect' }],

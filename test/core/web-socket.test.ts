@@ -1413,8 +1413,33 @@ describe('user callbacks that throw', () => {
     const socket = make({ onError, backoff: { next: () => Number.NaN, reset: () => {} } });
     FakeTransport.last.fail();
     FakeTransport.last.fail();
-    expect(onError.mock.calls[0]?.[0]).toMatchObject({ code: 'INVALID_OPTION' });
+    // The message names the culprit: the backoff, not an option the user passed.
+    expect(onError.mock.calls[0]?.[0]).toMatchObject({
+      code: 'INVALID_OPTION',
+      message: 'backoff.next() must be a finite number of milliseconds >= 0, got NaN.',
+    });
     expect(socket.connection.state).toEqual(timeoutD);
+  });
+
+  it('an onError that closes the socket when the backoff runs out: that close is the end, no give-up after it', () => {
+    const socket: WebSocket = make({
+      minUptime: 0,
+      onError: () => socket.close(4000, 'out of delays'),
+      backoff: {
+        next: () => {
+          throw new Error('no more delays');
+        },
+        reset: () => {},
+      },
+    });
+    const states = record(socket);
+    FakeTransport.last.fail();
+    FakeTransport.last.fail(); // the backoff has no delay: reported, and onError closes
+    expect(types(states)).toEqual(['connecting', 'disconnected', 'reconnecting', 'disconnected']);
+    expect(socket.connection.state).toEqual(
+      new Disconnected({ code: 4000, reason: 'out of delays' }),
+    );
+    expectNoLeaks();
   });
 
   it('a backoff.reset() that throws is reported; the socket goes on', () => {
@@ -1508,6 +1533,19 @@ describe('commands from a callback, in order', () => {
     expect(seen.threw).toBeInstanceOf(SocketEndedError);
     expect(FakeTransport.last.sent).toEqual([]);
     expect(socket.connection.state.type).toBe('disconnecting');
+  });
+
+  it('reconnect() then send() inside a listener: the send goes out; only a close waiting refuses it', () => {
+    const socket = make(seed());
+    let sent: boolean | undefined;
+    socket.messages.subscribe(() => {
+      socket.reconnect(); // nothing to do while open, yet it waits in the mailbox like any command
+      sent = socket.send('reply');
+    });
+    FakeTransport.last.open();
+    FakeTransport.last.receive('question');
+    expect(sent).toBe(true);
+    expect(FakeTransport.last.sent).toEqual(['reply']);
   });
 });
 
