@@ -1,4 +1,5 @@
-import { InvalidOptionError } from './errors';
+import { InvalidCloseError, InvalidOptionError } from './errors';
+import { byteLength } from './transport';
 
 /** Milliseconds must be finite and non-negative; anything else is a caller bug worth naming. */
 export const ms = (value: unknown, name: string): number => {
@@ -10,4 +11,38 @@ export const ms = (value: unknown, name: string): number => {
     );
   }
   return value;
+};
+
+/** What `close(code, reason)` can send: 1000 or 3000–4999, and a reason of at most 123 bytes. */
+export const checkClose = (code: number | undefined, reason: string | undefined): void => {
+  if (
+    code !== undefined &&
+    code !== 1000 &&
+    !(Number.isInteger(code) && code >= 3000 && code <= 4999)
+  ) {
+    throw new InvalidCloseError(
+      __DEV__
+        ? `Close code ${String(code)} cannot be sent: use 1000 (normal) or an application code in 3000–4999.`
+        : `code ${String(code)}`,
+    );
+  }
+  if (reason !== undefined && byteLength(reason) > 123) {
+    throw new InvalidCloseError(
+      __DEV__ ? 'The close reason is longer than 123 UTF-8 bytes; shorten it.' : 'reason',
+    );
+  }
+};
+
+/**
+ * Hands `error` to `onError` (console.error without one). An `onError` that throws is rethrown
+ * in a microtask: outside the step that reported, which must not be left half-applied.
+ */
+export const report = (onError: ((error: unknown) => void) | undefined, error: unknown): void => {
+  try {
+    (onError ?? console.error)(error);
+  } catch (thrown) {
+    queueMicrotask(() => {
+      throw thrown;
+    });
+  }
 };

@@ -2,13 +2,7 @@ import type { Backoff } from './backoff';
 import type { Codec, CodecOption } from './codec';
 import { Connection } from './connection';
 import { browserEnvironment, type Environment, type EnvironmentSignal } from './environment';
-import {
-  DecodeError,
-  InvalidCloseError,
-  InvalidOptionError,
-  NoWebSocketError,
-  SocketEndedError,
-} from './errors';
+import { DecodeError, InvalidOptionError, NoWebSocketError, SocketEndedError } from './errors';
 import { Heartbeat, type HeartbeatOptions } from './heartbeat';
 import { Mailbox } from './mailbox';
 import { type CloseInfo, type FailureInfo, ReconnectPolicy } from './reconnect-policy';
@@ -29,7 +23,6 @@ import { type DropReason, type QueueOptions, SendQueue } from './send-queue';
 import type { ConnectionState } from './states';
 import { Emitter, type Store, type Subscribable, ValueStore } from './subscribable';
 import {
-  byteLength,
   connect,
   type Data,
   type Link,
@@ -37,7 +30,7 @@ import {
   toUrl,
   type WebSocketImplementation,
 } from './transport';
-import { ms } from './validate';
+import { checkClose, ms, report } from './validate';
 
 export type UrlSource = string | URL | (() => string | URL | PromiseLike<string | URL>);
 
@@ -277,22 +270,7 @@ export class WebSocket<In = Data, Out = Data> implements WebSocketLike<In, Out> 
    * the closing handshake (at most 5 s); otherwise it aborts whatever attempt is in flight.
    */
   close(code?: number, reason?: string): void {
-    if (
-      code !== undefined &&
-      code !== 1000 &&
-      !(Number.isInteger(code) && code >= 3000 && code <= 4999)
-    ) {
-      throw new InvalidCloseError(
-        __DEV__
-          ? `Close code ${String(code)} cannot be sent: use 1000 (normal) or an application code in 3000–4999.`
-          : `code ${String(code)}`,
-      );
-    }
-    if (reason !== undefined && byteLength(reason) > 123) {
-      throw new InvalidCloseError(
-        __DEV__ ? 'The close reason is longer than 123 UTF-8 bytes; shorten it.' : 'reason',
-      );
-    }
+    checkClose(code, reason);
     this.#mailbox.dispatch({ type: 'close', code, reason });
   }
 
@@ -556,15 +534,7 @@ export class WebSocket<In = Data, Out = Data> implements WebSocketLike<In, Out> 
   }
 
   /** Reports to `onError`; an `onError` that throws is rethrown outside the step, not into it. */
-  readonly #report = (error: unknown): void => {
-    try {
-      (this.#options.onError ?? console.error)(error);
-    } catch (thrown) {
-      queueMicrotask(() => {
-        throw thrown;
-      });
-    }
-  };
+  readonly #report = (error: unknown): void => report(this.#options.onError, error);
 
   /** The environment's word on the network; one that throws is reported and counts as online. */
   #online(): boolean {

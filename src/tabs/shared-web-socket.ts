@@ -6,7 +6,6 @@ import {
   DecodeError,
   Disconnected,
   type DropReason,
-  InvalidCloseError,
   InvalidOptionError,
   isOpen,
   NoWebSocketError,
@@ -25,6 +24,7 @@ import { Mailbox } from '../core/mailbox';
 import { defaultScheduler } from '../core/scheduler';
 import { Emitter, ValueStore } from '../core/subscribable';
 import { toUrl } from '../core/transport';
+import { checkClose, report } from '../core/validate';
 import { type Lifecycle, type LifecycleSignal, pageLifecycle } from './lifecycle';
 import { Outbox } from './outbox';
 import { OwnConnection } from './own-connection';
@@ -293,22 +293,7 @@ export class SharedWebSocket<In = Data, Out = Data> implements WebSocketLike<In,
    */
   close(code?: number, reason?: string): void {
     if (this.#local) return this.#local.close(code, reason);
-    if (
-      code !== undefined &&
-      code !== 1000 &&
-      !(Number.isInteger(code) && code >= 3000 && code <= 4999)
-    ) {
-      throw new InvalidCloseError(
-        __DEV__
-          ? `Close code ${String(code)} cannot be sent: use 1000 (normal) or an application code in 3000–4999.`
-          : `code ${String(code)}`,
-      );
-    }
-    if (reason !== undefined && new TextEncoder().encode(reason).length > 123) {
-      throw new InvalidCloseError(
-        __DEV__ ? 'The close reason is longer than 123 UTF-8 bytes; shorten it.' : 'reason',
-      );
-    }
+    checkClose(code, reason);
     this.#mailbox.dispatch({ type: 'close', code, reason });
   }
 
@@ -764,9 +749,8 @@ export class SharedWebSocket<In = Data, Out = Data> implements WebSocketLike<In,
     });
   }
 
-  readonly #report = (error: unknown): void => {
-    (this.#options.onError ?? console.error)(error);
-  };
+  /** Reports to `onError`; one that throws is rethrown outside the step, not into it. */
+  readonly #report = (error: unknown): void => report(this.#options.onError, error);
 
   #encode(data: Out): Data {
     const codec = this.#options.codec as Codec<In, Out> | undefined;

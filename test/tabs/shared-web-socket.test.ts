@@ -3,7 +3,7 @@
  * Web Lock, one BroadcastChannel, one scripted server and one clock. Every delivery and lock
  * grant is a task the test runs, so the orders a browser makes rare are made on purpose.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   ConnectTimeoutError,
   type Disconnected,
@@ -737,6 +737,38 @@ describe('verdicts across the lock and the channel, and the clocks tabs share', 
       expect(browser.framesOf(follower)).toEqual(['t2:1', 't2:2', 't2:3', 't2:4']);
     });
   }
+
+  it('an onError that throws is rethrown outside the step: the refused message still goes again', async () => {
+    const real = globalThis.queueMicrotask.bind(globalThis);
+    const thrown: unknown[] = [];
+    vi.spyOn(globalThis, 'queueMicrotask').mockImplementation((task) =>
+      real(() => {
+        try {
+          task();
+        } catch (error) {
+          thrown.push(error);
+        }
+      }),
+    );
+    try {
+      const browser = new SimBrowser();
+      const leader = browser.open();
+      const follower = browser.open({
+        onError: () => {
+          throw new Error('onError bug');
+        },
+      });
+      const now = leader.clock.now.bind(leader.clock);
+      leader.clock.now = () => now() + 10_000;
+      await browser.advance(TAKEOVER);
+      follower.send();
+      await browser.quiet();
+      expect(browser.framesOf(follower)).toEqual(['t2:1']);
+      expect(thrown).toEqual([new Error('onError bug')]);
+    } finally {
+      vi.restoreAllMocks();
+    }
+  });
 
   it('the wall clock set back between the hand-over and close(): it waits for the deadline of the hand-over', async () => {
     const { browser, tabs: list } = await tabs(2);
