@@ -64,7 +64,9 @@ export class BinaryExponentialBackoff implements Backoff {
     this.#initial = ms(initial, 'BinaryExponentialBackoff initial');
     if (!Number.isInteger(maximumStep) || maximumStep < 1) {
       throw new InvalidOptionError(
-        `BinaryExponentialBackoff maximumStep must be an integer >= 1 (the number of distinct delays), got ${String(maximumStep)}.`,
+        __DEV__
+          ? `BinaryExponentialBackoff maximumStep must be an integer >= 1 (the number of distinct delays), got ${String(maximumStep)}.`
+          : `maximumStep ${String(maximumStep)}`,
       );
     }
     this.#maximumStep = maximumStep;
@@ -99,7 +101,11 @@ export const withJitter = (
   { ratio = 1, random = Math.random }: JitterOptions = {},
 ): Backoff => {
   if (!(ratio >= 0 && ratio <= 1)) {
-    throw new InvalidOptionError(`withJitter ratio must be between 0 and 1, got ${String(ratio)}.`);
+    throw new InvalidOptionError(
+      __DEV__
+        ? `withJitter ratio must be between 0 and 1, got ${String(ratio)}.`
+        : `ratio ${String(ratio)}`,
+    );
   }
   return {
     next: () => backoff.next() * (1 - ratio + 2 * ratio * random()),

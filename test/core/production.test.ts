@@ -73,6 +73,21 @@ describe('the production build', () => {
     });
   });
 
+  it('a bad backoff: the parameter and its value', () => {
+    expect(
+      thrown(() => new core.BinaryExponentialBackoff({ initial: 100, maximumStep: 0 })),
+    ).toMatchObject({
+      code: 'INVALID_OPTION',
+      message: 'maximumStep 0',
+    });
+    expect(
+      thrown(() => core.withJitter(new core.ConstantBackoff(100), { ratio: 2 })),
+    ).toMatchObject({
+      code: 'INVALID_OPTION',
+      message: 'ratio 2',
+    });
+  });
+
   it('a bad option: its name and value', () => {
     expect(thrown(() => socket({ timeout: -1 }))).toMatchObject({
       code: 'INVALID_OPTION',
