@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Connected, type ConnectionState, Disconnected } from '../../src/core';
-import type { TabMessage } from '../../src/tabs/protocol';
+import type { TabMessage, Written } from '../../src/tabs/protocol';
 import {
   type Config,
   type Effect,
@@ -21,7 +21,7 @@ import {
   route,
   type Source,
 } from '../../src/tabs/reducer';
-import { retryToWire, stateToWire } from '../../src/tabs/wire-state';
+import { retryToWire, type StateWire, stateToWire } from '../../src/tabs/wire-state';
 
 const config: Config = {
   self: 'me',
@@ -70,6 +70,9 @@ const state = (
   },
 });
 const heard = (message: TabMessage): Event => ({ type: 'heard', message });
+/** A leader's `end`: its connection's final state, and what it wrote for each tab. */
+const endFrom = (from: string, epoch: number, state: StateWire, next: Written): Event =>
+  heard({ type: 'end', from, epoch, state, retry: retryToWire(IDLE), next });
 const own = (s: ConnectionState, version: number, ended = false): Event => ({
   type: 'own',
   source: { state: s, retry: IDLE, protocol: '', stateVersion: version, retryVersion: 0 } as Source,
@@ -104,14 +107,7 @@ describe('a follower', () => {
       model,
       state('OLD', 99, 7, new Disconnected({ code: 1006 })),
       heard({ type: 'bye', from: 'OLD', epoch: 99, next: {} }),
-      heard({
-        type: 'end',
-        from: 'OLD',
-        epoch: 99,
-        state: { type: 'disconnected', code: 1008 },
-        retry: retryToWire(IDLE),
-        next: {},
-      }),
+      endFrom('OLD', 99, { type: 'disconnected', code: 1008 }, {}),
     );
     expect(late.told).toEqual([]);
     expect(late.model).toBe(model);
@@ -159,14 +155,12 @@ describe('a follower', () => {
       model: next,
     } = run(
       model,
-      heard({
-        type: 'end',
-        from: 'L',
-        epoch: 100,
-        state: { type: 'disconnected', code: 4008, reason: 'policy' },
-        retry: retryToWire(IDLE),
-        next: { me: 4, other: 9 },
-      }),
+      endFrom(
+        'L',
+        100,
+        { type: 'disconnected', code: 4008, reason: 'policy' },
+        { me: 4, other: 9 },
+      ),
     );
     expect(told).toEqual(['disconnected']);
     expect(next.final).toBe(true);
@@ -241,14 +235,7 @@ describe('a follower that closes with messages in flight', () => {
   it("the leader's end is the verdict too", () => {
     const { effects, model, told } = run(
       withdrawing().model,
-      heard({
-        type: 'end',
-        from: 'L',
-        epoch: 100,
-        state: { type: 'disconnected', code: 4008 },
-        retry: retryToWire(IDLE),
-        next: {},
-      }),
+      endFrom('L', 100, { type: 'disconnected', code: 4008 }, {}),
     );
     expect(told).toEqual([]);
     // Nothing of this tab reached it: none of them was written.
@@ -411,14 +398,7 @@ describe('taking over', () => {
     const granted = run(following().model, { type: 'granted' });
     const ended = run(
       granted.model,
-      heard({
-        type: 'end',
-        from: 'L',
-        epoch: 100,
-        state: { type: 'disconnected', code: 4008, reason: 'policy' },
-        retry: retryToWire(IDLE),
-        next: { me: 2 },
-      }),
+      endFrom('L', 100, { type: 'disconnected', code: 4008, reason: 'policy' }, { me: 2 }),
     );
     expect(types(ended.effects).slice(0, 2)).toEqual(['requeue', 'discard']);
     expect(ended.effects[0]).toEqual({ type: 'requeue', next: 2 });
@@ -437,17 +417,7 @@ describe('taking over', () => {
   it('an end of the leader before it ends this tab even while it takes over', () => {
     const { model } = following();
     const granted = run(model, { type: 'granted' });
-    const ended = run(
-      granted.model,
-      heard({
-        type: 'end',
-        from: 'L',
-        epoch: 100,
-        state: { type: 'disconnected', code: 4008 },
-        retry: retryToWire(IDLE),
-        next: {},
-      }),
-    );
+    const ended = run(granted.model, endFrom('L', 100, { type: 'disconnected', code: 4008 }, {}));
     expect(ended.model.phase).toBe('ended');
     expect(types(ended.effects)).toContain('announce-end');
     expect(types(ended.effects)).toContain('release');
