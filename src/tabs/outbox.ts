@@ -41,6 +41,11 @@ export class Outbox<Out> {
   #queued: Item<Out>[] = [];
   #bytes = 0;
   #inFlight: Item<Out>[] = [];
+  /**
+   * The number the next message handed over takes: after a refusal, the refused one's again,
+   * since the leader writes nothing else of this tab until that number comes back (whatever
+   * message carries it: the refused one may have expired or been taken from the queue since).
+   */
   #seq = 0;
   /** Grows each time messages go back to the queue: a refusal of an older copy is ignored. */
   #round = 0;
@@ -108,9 +113,8 @@ export class Outbox<Out> {
   handOver(post: (seq: number, round: number, wire: Data) => boolean, now: number): void {
     this.expire(now);
     for (let m = this.#queued[0]; m; m = this.#queued[0]) {
-      if (m.seq < 0) m.seq = this.#seq;
-      if (!post(m.seq, this.#round, m.wire)) return;
-      if (m.seq === this.#seq) this.#seq++;
+      if (!post(this.#seq, this.#round, m.wire)) return;
+      m.seq = this.#seq++;
       this.#inFlight.push(this.#take());
     }
   }
@@ -161,6 +165,7 @@ export class Outbox<Out> {
     }
     if (!back.length) return;
     this.#round++;
+    this.#seq = (back[0] as Item<Out>).seq;
     const items = back.map((m) => (m.size < 0 ? { ...m, size: byteLength(m.wire) } : m));
     for (const m of items) this.#bytes += m.size;
     this.#queued = [...items, ...this.#queued];

@@ -582,6 +582,8 @@ export const reduce = (model: Model, event: Event, config: Config, now: number):
         case 'leave':
           // The page goes away with its connection and its lock; the others need to know now.
           if (follows(phase)) {
+            // Out of the lock's queue too: a page going away must not be handed the lock.
+            effects.push({ type: 'abandon' });
             post({ type: 'leave', from: self });
             set({ departed: true });
           } else if (phase === 'withdrawing') {
@@ -589,7 +591,12 @@ export const reduce = (model: Model, event: Event, config: Config, now: number):
             // waits behind it was never handed over, and is reported.
             effects.push({ type: 'orphan' });
             stop();
-          } else if (phase === 'taking-over' || phase === 'leading' || phase === 'relaying') {
+          } else if (phase === 'taking-over') {
+            // Nothing dialled, so nothing to wait for; the one before's verdict cannot reach a
+            // page going away: what it had in flight is in doubt, what waits behind it is reported.
+            effects.push({ type: 'bye' }, { type: 'orphan' }, { type: 'release' });
+            stop();
+          } else if (phase === 'leading' || phase === 'relaying') {
             // The browser would close the connection as the page goes, but only as its
             // document is torn down, which in Chromium may come after the lock has passed on:
             // closing it now lets the server hear it go first.

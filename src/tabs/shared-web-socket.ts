@@ -167,8 +167,8 @@ export class SharedWebSocket<In = Data, Out = Data> implements WebSocketLike<In,
   #until = Number.NEGATIVE_INFINITY;
   /** Whether its messages carry deadlines: not once a leader's clock proved to disagree. */
   #deadlines = true;
-  /** The message last refused as late although fresh by this tab's clock. */
-  #suspect = -1;
+  /** Refusals as late, of messages fresh by this tab's clock, since the leader last wrote one. */
+  #lateStreak = 0;
   /** Run to completion, as in the core's shell. */
   readonly #mailbox = new Mailbox<Event>(
     (event) => this.#step(event),
@@ -666,6 +666,7 @@ export class SharedWebSocket<In = Data, Out = Data> implements WebSocketLike<In,
       case 'ack': {
         const next = m.next[this.#config.self];
         if (next === undefined || !fromLeader(model, m.from, m.epoch)) return;
+        this.#lateStreak = 0;
         const outbox = this.#outbox;
         this.#mailbox.atomically(() => {
           outbox.written(next);
@@ -684,10 +685,10 @@ export class SharedWebSocket<In = Data, Out = Data> implements WebSocketLike<In,
         // (A wall clock set back since the hand-over puts `now` before the window instead.)
         const fresh = m.late !== undefined && now < m.late && m.late - now <= window;
         // Once may be a wall clock stepped back between the hand-over and the leader's read; the
-        // copy sent again carries a deadline from after the refusal, so twice is not.
-        const skewed = fresh && this.#suspect === m.seq;
-        if (fresh) this.#suspect = m.seq;
-        if (skewed && this.#deadlines) {
+        // copy sent again carries a deadline from after the refusal, so twice in a row is not
+        // (counted per tab: a message may expire from the queue before its second try).
+        if (fresh) this.#lateStreak++;
+        if (fresh && this.#lateStreak >= 2 && this.#deadlines) {
           // Late by the leader's clock, not by this tab's: they disagree, and deadlines cannot
           // work. Sent again without one (else refused again, for ever).
           this.#deadlines = false;

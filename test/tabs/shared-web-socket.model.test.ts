@@ -1,7 +1,7 @@
 /**
- * Model-based tests: random runs of several simulated tabs (open, send, close, send and close at
- * once, crash, page leave, freeze, resume, retry now), a server that drops, closes and refuses,
- * frames from it, time, and the browser's tasks (channel deliveries, lock grants, server
+ * Model-based tests: random runs of several simulated tabs (open, send, take the queue back,
+ * close, send and close at once, crash, page leave, freeze, resume, retry now), a server that
+ * drops, closes and refuses, frames from it, time, and the browser's tasks (channel deliveries, lock grants, server
  * answers) run in random order, within what a browser promises: one sender's messages reach a
  * receiver in order. Invariants are checked after every command; at the end the network heals,
  * every tab must be open with one leader, and then, all closed, nothing may be left: every
@@ -29,12 +29,15 @@ const live = (run: Run) => run.browser.tabs.filter((t) => !t.dead);
 const pick = <T>(list: readonly T[], i: number): T | undefined =>
   list[i % Math.max(1, list.length)];
 
-/** What is neither written, reported nor queued. */
+/** What is neither written, reported, taken back nor queued. */
 const unaccounted = (run: Run, tab: SimTab): string[] => {
   const written = new Set(run.browser.framesOf(tab) as string[]);
   const dropped = new Set(tab.dropped.map((d) => d.data));
   const queued = new Set(tab.socket.queued);
-  return tab.accepted.filter((m) => !written.has(m) && !dropped.has(m) && !queued.has(m));
+  const taken = new Set(tab.taken);
+  return tab.accepted.filter(
+    (m) => !written.has(m) && !dropped.has(m) && !queued.has(m) && !taken.has(m),
+  );
 };
 
 /**
@@ -108,6 +111,7 @@ const check = (run: Run) => {
     const reported = tab.dropped.map((d) => d.data);
     expect(new Set(reported).size, `${tab.id} reported twice: ${reported}`).toBe(reported.length);
     for (const d of reported) expect(written, `${tab.id} written and reported`).not.toContain(d);
+    for (const m of tab.taken) expect(written, `${tab.id} taken back and written`).not.toContain(m);
   }
 };
 
@@ -131,6 +135,11 @@ const commands = [
   fc.nat().map((i) =>
     command(`send ${i}`, (run) => {
       pick(live(run), i)?.send();
+    }),
+  ),
+  fc.nat().map((i) =>
+    command(`take queued ${i}`, (run) => {
+      pick(live(run), i)?.take();
     }),
   ),
   fc.nat().map((i) =>
@@ -239,6 +248,10 @@ const heal = async (run: Run) => {
     expect(browser.server.live).toBe(1);
     // What waited went out.
     for (const tab of open) expect(tab.socket.queued).toEqual([]);
+    // And what is sent now goes out too: nothing earlier left the leader waiting for ever.
+    const last = open.filter((tab) => tab.send()).map((tab) => tab.accepted.at(-1) as string);
+    await browser.quiet();
+    for (const m of last) expect(browser.server.frames, `${m} never written`).toContain(m);
   }
   check(run);
 };
@@ -271,7 +284,13 @@ describe('SharedWebSocket, model-based', () => {
       fc.asyncProperty(fc.commands(commands, { maxCommands: 60 }), async (cmds) => {
         const browser = new SimBrowser();
         const run: Run = { browser, vanished: new Set() };
-        for (let i = 0; i < 3; i++) browser.open({ giveUpAfter: Number.POSITIVE_INFINITY });
+        // The third tab's queue lets messages expire: refused ones among them.
+        for (let i = 0; i < 3; i++) {
+          browser.open({
+            giveUpAfter: Number.POSITIVE_INFINITY,
+            ...(i === 2 ? { queue: { maxAge: 1_500 } } : {}),
+          });
+        }
         await fc.asyncModelRun(() => ({ model: {}, real: run }), cmds);
         try {
           await heal(run);

@@ -920,6 +920,85 @@ describe('verdicts across the lock and the channel, and the clocks tabs share', 
     expect(over(browser, follower)).toBe(true);
   });
 
+  it('its page goes away while it takes over, then the app closes: the queue is reported, the lock let go', async () => {
+    const { browser, tabs: list } = await tabs(2);
+    const [leader, follower] = list as [SimTab, SimTab];
+    stall(browser, leader);
+    follower.send(); // t2:1, in flight to t1
+    leader.crash();
+    expect(await browser.hub.runFirst((t) => t.kind === 'grant')).toBe(true);
+    follower.send(); // t2:2, queued
+    follower.lifecycle.emit('leave'); // the library's pagehide listener
+    follower.socket.close(); // the app's
+    expect(follower.dropped).toEqual([{ data: 't2:2', reason: 'closed' }]);
+    expect(over(browser, follower)).toBe(true);
+    await browser.quiet(); // the lock goes as its callback's promise settles
+    expect(browser.hub.holder(LOCK)).toBeUndefined();
+  });
+
+  it('a page going away leaves the lock queue: it is never handed the lock', async () => {
+    const { browser, tabs: list } = await tabs(2);
+    const [leader, follower] = list as [SimTab, SimTab];
+    follower.lifecycle.emit('leave');
+    leader.lifecycle.emit('freeze');
+    await browser.advance(10_000);
+    expect(follower.roles).not.toContain('leader');
+    expect(browser.hub.holder(LOCK)).toBeUndefined();
+    expect(browser.server.live).toBe(0);
+  });
+
+  it('clocks that disagree are told even when each refused message expires before its second try', async () => {
+    const { browser, tabs: list } = await tabs(1);
+    const follower = browser.open({ queue: { maxAge: 5 } });
+    await browser.advance(TAKEOVER);
+    const leader = list[0] as SimTab;
+    const now = leader.clock.now.bind(leader.clock);
+    leader.clock.now = () => now() + 10_000;
+    for (let i = 0; i < 3; i++) {
+      follower.send();
+      // The leader's page is busy 10 ms before it reads the channel: the refused copy expires.
+      const held = stall(browser, leader);
+      await browser.advance(10);
+      browser.hub.tasks.push(...held);
+      await browser.quiet();
+    }
+    expect(follower.errors.filter((e) => e instanceof TabClockError)).toHaveLength(1);
+    // From then on without deadlines: what it sends is written.
+    follower.send();
+    await browser.quiet();
+    expect(browser.framesOf(follower).at(-1)).toBe(`${follower.id}:4`);
+    // Every message is written once or reported once.
+    const reported = follower.dropped.map((d) => d.data);
+    for (const m of follower.accepted) {
+      expect(Number(browser.framesOf(follower).includes(m)) + Number(reported.includes(m))).toBe(1);
+    }
+  });
+
+  for (const how of ['expired', 'taken'] as const) {
+    it(`a refused message ${how} from the queue leaves no gap: the next one takes its number and is written`, async () => {
+      const browser = new SimBrowser();
+      browser.open();
+      const follower = browser.open({ queue: { maxAge: 50 } });
+      await browser.advance(TAKEOVER);
+      // The leader's connection is CLOSING (its close frame came): it refuses the message.
+      (browser.server.connections[0] as FakeConnection).readyState = 2;
+      follower.send(); // t2:1, refused, back in the queue
+      await browser.quiet();
+      expect(follower.socket.queued).toEqual(['t2:1']);
+      if (how === 'taken') expect(follower.socket.takeQueued()).toEqual(['t2:1']);
+      browser.server.dropAll();
+      await browser.advance(5_000); // reconnected; t2:1 expired meanwhile, or was taken
+      expect(follower.state).toBe('reconnected');
+      follower.send();
+      follower.send();
+      await browser.quiet();
+      expect(browser.framesOf(follower)).toEqual(['t2:2', 't2:3']);
+      expect(follower.dropped).toEqual(
+        how === 'expired' ? [{ data: 't2:1', reason: 'expired' }] : [],
+      );
+    });
+  }
+
   it('frozen while it waits, resumed late: an acknowledgement on its way is heard before it gives up', async () => {
     const { browser, tabs: list } = await tabs(2);
     const [leader, follower] = list as [SimTab, SimTab];

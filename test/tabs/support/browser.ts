@@ -39,6 +39,8 @@ export class SimTab {
   readonly errors: unknown[] = [];
   /** What `send` accepted, in order. */
   readonly accepted: string[] = [];
+  /** What `takeQueued` gave back. */
+  readonly taken: string[] = [];
   readonly refused: string[] = [];
   #sent = 0;
 
@@ -94,6 +96,11 @@ export class SimTab {
     const ok = this.socket.send(data);
     (ok ? this.accepted : this.refused).push(data);
     return ok;
+  }
+
+  /** Takes the queued messages back, as an app moving them to another socket does. */
+  take(): void {
+    this.taken.push(...this.socket.takeQueued());
   }
 
   /** The renderer is gone: no more tasks, timers or connections of this tab. */
