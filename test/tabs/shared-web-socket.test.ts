@@ -671,6 +671,16 @@ describe('verdicts across the lock and the channel, and the clocks tabs share', 
   };
   const over = (browser: SimBrowser, tab: SimTab) =>
     browser.hub.openChannels(tab.id) === 0 && tab.clock.live === 0;
+  /** t2 had t2:1 in flight to t1 when t1 crashed; the lock's grant came: t2 takes over. */
+  const takingOverWithOneInFlight = async () => {
+    const { browser, tabs: list } = await tabs(2);
+    const [leader, follower] = list as [SimTab, SimTab];
+    stall(browser, leader);
+    follower.send();
+    leader.crash();
+    expect(await browser.hub.runFirst((t) => t.kind === 'grant')).toBe(true);
+    return { browser, follower };
+  };
 
   it("a frozen leader's bye that comes after the lock's grant still settles what it had: sent on the new connection", async () => {
     const { browser, tabs: list } = await tabs(2);
@@ -823,12 +833,7 @@ describe('verdicts across the lock and the channel, and the clocks tabs share', 
   });
 
   it('closed while taking over from a crashed leader: it waits on that one, then reports both, in order', async () => {
-    const { browser, tabs: list } = await tabs(2);
-    const [leader, follower] = list as [SimTab, SimTab];
-    stall(browser, leader);
-    follower.send(); // t2:1, in flight to t1
-    leader.crash();
-    expect(await browser.hub.runFirst((t) => t.kind === 'grant')).toBe(true);
+    const { browser, follower } = await takingOverWithOneInFlight();
     expect(follower.role).toBe('leader'); // taking over
     follower.send(); // t2:2, queued: no open connection yet
     expect(follower.socket.queued).toEqual(['t2:2']);
@@ -921,12 +926,7 @@ describe('verdicts across the lock and the channel, and the clocks tabs share', 
   });
 
   it('its page goes away while it takes over, then the app closes: the queue is reported, the lock let go', async () => {
-    const { browser, tabs: list } = await tabs(2);
-    const [leader, follower] = list as [SimTab, SimTab];
-    stall(browser, leader);
-    follower.send(); // t2:1, in flight to t1
-    leader.crash();
-    expect(await browser.hub.runFirst((t) => t.kind === 'grant')).toBe(true);
+    const { browser, follower } = await takingOverWithOneInFlight();
     follower.send(); // t2:2, queued
     follower.lifecycle.emit('leave'); // the library's pagehide listener
     follower.socket.close(); // the app's
