@@ -20,8 +20,11 @@ export type Written = Readonly<Record<string, number>>;
  * is recognised and ignored. Sends carry the epoch of the leader they are meant for.
  */
 export type TabMessage =
-  /** A tab joined or woke up: the leader answers with its `state`. */
-  | { readonly type: 'hello'; readonly from: string }
+  /**
+   * A tab joined or woke up: the leader answers with its `state`. `epoch`: the newest it heard
+   * of, so a leader granted the lock without hearing of that one takes a newer epoch.
+   */
+  | { readonly type: 'hello'; readonly from: string; readonly epoch: number }
   /** The leader's connection. Each part has its version, so hearing it twice changes nothing. */
   | {
       readonly type: 'state';

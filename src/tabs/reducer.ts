@@ -372,7 +372,7 @@ export const reduce = (model: Model, event: Event, config: Config, now: number):
   switch (event.type) {
     case 'start':
       effects.push({ type: 'request' });
-      post({ type: 'hello', from: self });
+      post({ type: 'hello', from: self, epoch: next.epoch });
       break;
 
     case 'granted': {
@@ -449,15 +449,30 @@ export const reduce = (model: Model, event: Event, config: Config, now: number):
       switch (m.type) {
         case 'hello':
           if (phase === 'leaving') effects.push({ type: 'bye' });
-          else if (holds(phase)) announce();
+          else if (holds(phase) && m.epoch > model.epoch) {
+            // That tab knows a newer epoch than this leader's, which was granted the lock without
+            // hearing of it (grants within one millisecond), and ignores it. Before it dials, it
+            // takes a newer one; once it has, it cannot without cutting its followers' streams,
+            // and an answer would only be ignored again.
+            if (phase === 'taking-over') {
+              set({ epoch: m.epoch + 1 });
+              announce();
+            }
+          } else if (holds(phase)) announce();
           break;
         case 'state': {
-          if (!follows(phase) || m.epoch < model.epoch) break;
+          if (!follows(phase)) break;
+          if (m.epoch < model.epoch) {
+            // Older than the newest this tab heard of: a late word of a leader gone, or a leader
+            // granted the lock without hearing of the newer epoch; this tells the latter.
+            if (m.from !== model.leader) post({ type: 'hello', from: self, epoch: model.epoch });
+            break;
+          }
           // Two leaders with one epoch: the second was granted the lock before it heard of the
           // first, in the same millisecond. The one that speaks last is the one alive (the other
           // let go of the lock); asking `hello` makes sure it speaks.
           const tie = m.epoch === model.epoch && m.from !== model.leader;
-          if (tie) post({ type: 'hello', from: self });
+          if (tie) post({ type: 'hello', from: self, epoch: next.epoch });
           if (m.epoch > model.epoch || model.leader === undefined || tie) {
             // The one before is gone without a word (or its `bye` was heard already).
             if (model.leader !== undefined) {
@@ -648,7 +663,7 @@ export const reduce = (model: Model, event: Event, config: Config, now: number):
           } else if (phase === 'frozen') {
             go('following');
             effects.push({ type: 'request' });
-            post({ type: 'hello', from: self });
+            post({ type: 'hello', from: self, epoch: next.epoch });
           }
           break;
       }

@@ -463,7 +463,36 @@ describe('leading', () => {
   });
 
   it('answers hello with its state', () => {
-    expect(posted(run(leading(), heard({ type: 'hello', from: 'F' })).effects)).toEqual(['state']);
+    const hello = heard({ type: 'hello', from: 'F', epoch: 0 });
+    expect(posted(run(leading(), hello).effects)).toEqual(['state']);
+  });
+
+  it('a tab that knows a newer epoch: taking over, it takes a newer one; leading, it stays quiet', () => {
+    const granted = run(following().model, { type: 'granted' }).model;
+    expect(granted.phase).toBe('taking-over');
+    const newer = heard({ type: 'hello', from: 'F', epoch: granted.epoch + 5 });
+    const bumped = run(granted, newer);
+    expect(bumped.model.epoch).toBe(granted.epoch + 6);
+    expect(posted(bumped.effects)).toEqual(['state']);
+    expect(bumped.effects).toContainEqual({
+      type: 'post',
+      message: expect.objectContaining({ type: 'state', epoch: granted.epoch + 6 }),
+    });
+    const model = leading();
+    const quiet = run(model, heard({ type: 'hello', from: 'F', epoch: model.epoch + 1 }));
+    expect(quiet.effects).toEqual([]);
+    expect(quiet.model.epoch).toBe(model.epoch);
+  });
+
+  it('a follower that hears an older epoch from another tab tells it the newest it knows', () => {
+    const { model } = following(); // of L, epoch 100
+    const old = run(model, state('X', 99, 1, new Connected()));
+    expect(old.effects).toEqual([
+      { type: 'post', message: { type: 'hello', from: 'me', epoch: 100 } },
+    ]);
+    expect(old.model).toBe(model);
+    // From its own leader (a late copy) it says nothing.
+    expect(run(model, state('L', 99, 1, new Connected())).effects).toEqual([]);
   });
 
   it('close: relays while tabs wait, counts them again later, and goes when none does', () => {

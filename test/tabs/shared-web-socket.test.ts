@@ -999,6 +999,26 @@ describe('verdicts across the lock and the channel, and the clocks tabs share', 
     });
   }
 
+  it('a leader granted the lock without hearing of a newer epoch takes one: no tab is left out', async () => {
+    // Three grants in one millisecond of the wall clock (the simulated clock stands still): the
+    // second leader's epoch is the first's + 1, and a tab that heard of neither takes the clock's.
+    const browser = new SimBrowser();
+    for (let i = 0; i < 3; i++) browser.open();
+    const [t1, t2, t3] = browser.tabs as [SimTab, SimTab, SimTab];
+    await browser.quiet();
+    t3.lifecycle.emit('freeze');
+    t1.crash();
+    await browser.quiet();
+    t2.lifecycle.emit('freeze'); // while it takes over
+    const t4 = browser.open();
+    t2.lifecycle.emit('resume');
+    t3.lifecycle.emit('resume');
+    await browser.advance(10_000);
+    expect(t4.role).toBe('leader');
+    for (const tab of [t2, t3, t4]) expect(['connected', 'reconnected']).toContain(tab.state);
+    expect(browser.server.maxLive).toBe(1);
+  });
+
   it('frozen while it waits, resumed late: an acknowledgement on its way is heard before it gives up', async () => {
     const { browser, tabs: list } = await tabs(2);
     const [leader, follower] = list as [SimTab, SimTab];
