@@ -43,6 +43,11 @@ export class SendQueue<Out> {
     return this.#items.map((m) => m.data);
   }
 
+  /** How many are held (without building `values`: `send` asks on every message). */
+  get size(): number {
+    return this.#items.length;
+  }
+
   /** Holds a message; false (and nothing held) when it does not fit. */
   offer(data: Out, wire: Data, now: number): boolean {
     this.expire(now);

@@ -17,6 +17,7 @@ import {
   type TimerName,
   writable,
 } from './reducer';
+import { report } from './report';
 import { IDLE, type RetryState, retryStateOf } from './retry-state';
 import { defaultScheduler, type Scheduler } from './scheduler';
 import { type DropReason, type QueueOptions, SendQueue } from './send-queue';
@@ -30,7 +31,7 @@ import {
   toUrl,
   type WebSocketImplementation,
 } from './transport';
-import { checkClose, ms, report } from './validate';
+import { checkClose, ms } from './validate';
 
 export type UrlSource = string | URL | (() => string | URL | PromiseLike<string | URL>);
 
@@ -247,8 +248,8 @@ export class WebSocket<In = Data, Out = Data> implements WebSocketLike<In, Out> 
     const now = this.#scheduler.now();
     if (writes) {
       // Older messages first: a flush that stopped half-way must not be overtaken.
-      if (queue?.values.length) queue.flush(link, now);
-      if (!queue?.values.length) {
+      if (queue?.size) queue.flush(link, now);
+      if (!queue?.size) {
         try {
           link.transport.send(wire);
           return true;

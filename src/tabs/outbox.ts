@@ -1,5 +1,6 @@
-import { type Data, type DropReason, InvalidOptionError, type QueueOptions } from '../core/index';
+import type { Data, DropReason, QueueOptions } from '../core/index';
 import { byteLength } from '../core/transport';
+import { ms } from '../core/validate';
 
 interface Item<Out> {
   readonly data: Out;
@@ -7,20 +8,9 @@ interface Item<Out> {
   readonly size: number;
   /** When `send` accepted it (the scheduler's clock): `maxAge` counts from here. */
   readonly at: number;
-  /** Its number in this tab's stream to the leader, given when it is first handed over. */
+  /** Its number in this tab's stream to the leader, given each time it is handed over. */
   seq: number;
 }
-
-const bound = (value: number, name: string): number => {
-  if (!(value >= 0) || value === Number.POSITIVE_INFINITY) {
-    throw new InvalidOptionError(
-      __DEV__
-        ? `${name} must be a finite number >= 0, got ${String(value)}.`
-        : `${name} ${String(value)}`,
-    );
-  }
-  return value;
-};
 
 /**
  * One tab's messages on their way to the connection: queued while no open leader is known
@@ -56,9 +46,9 @@ export class Outbox<Out> {
   constructor(options: QueueOptions | false, drop: (data: Out, reason: DropReason) => void) {
     const o = options || {};
     this.#enabled = options !== false;
-    this.#maxMessages = bound(o.maxMessages ?? 1000, 'queue maxMessages');
-    this.#maxBytes = bound(o.maxBytes ?? 1 << 20, 'queue maxBytes');
-    this.#maxAge = bound(o.maxAge ?? 30_000, 'queue maxAge');
+    this.#maxMessages = ms(o.maxMessages ?? 1000, 'queue maxMessages');
+    this.#maxBytes = ms(o.maxBytes ?? 1 << 20, 'queue maxBytes');
+    this.#maxAge = ms(o.maxAge ?? 30_000, 'queue maxAge');
     this.#drop = drop;
   }
 

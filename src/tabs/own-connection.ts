@@ -7,7 +7,8 @@ import {
   WebSocket,
   type WebSocketOptions,
 } from '../core/index';
-import { IDLE, type Source } from './reducer';
+import { IDLE } from '../core/retry-state';
+import type { Source } from './reducer';
 
 export interface OwnConnectionEvents {
   /** What the connection is now; `ended`: it ended for good (its Disconnected is final). */

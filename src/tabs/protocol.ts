@@ -9,6 +9,15 @@ import type { RetryWire, StateWire } from './wire-state';
 export const meetingName = (channel: string): string => `web-socket-client/tabs/2:${channel}`;
 
 /**
+ * Whether a follower's message whose deadline is `until` may be written at `now` (the wall clock
+ * every tab shares): before its deadline and within `window` of it, so never after the follower
+ * that closed may have reported it dropped, even if the clock was set back since the hand-over.
+ * A message without a deadline (the tabs' clocks disagree) always may.
+ */
+export const inWindow = (until: number, now: number, window: number): boolean =>
+  until === Number.POSITIVE_INFINITY || (now < until && until - now <= window);
+
+/**
  * Per follower, the sequence number the leader expects next: every message below it was written
  * to the connection.
  */

@@ -1,4 +1,5 @@
 import { type ConnectionState, Disconnected, isOpen, type RetryState } from '../core/index';
+import { IDLE } from '../core/retry-state';
 import type { LifecycleSignal } from './lifecycle';
 import type { TabMessage } from './protocol';
 import type { RetryWire, StateWire } from './wire-state';
@@ -202,14 +203,6 @@ export interface Step {
 export const LEFT = new Disconnected({ code: 1001, reason: 'leader tab left' });
 /** A leader that vanished without a word (its page crashed): a new leader said so. */
 export const LOST = new Disconnected({ code: 1006, reason: 'leader tab lost' });
-
-export const IDLE: RetryState = Object.freeze({
-  phase: 'idle',
-  attempt: 0,
-  retryAt: undefined,
-  lastClose: undefined,
-  lastError: undefined,
-});
 
 export const initialModel: Model = {
   phase: 'following',

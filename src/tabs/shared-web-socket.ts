@@ -21,10 +21,12 @@ import {
   type WebSocketOptions,
 } from '../core/index';
 import { Mailbox } from '../core/mailbox';
+import { report } from '../core/report';
+import { IDLE } from '../core/retry-state';
 import { defaultScheduler } from '../core/scheduler';
 import { Emitter, ValueStore } from '../core/subscribable';
 import { toUrl } from '../core/transport';
-import { checkClose, report } from '../core/validate';
+import { checkClose } from '../core/validate';
 import { type Lifecycle, type LifecycleSignal, pageLifecycle } from './lifecycle';
 import { Outbox } from './outbox';
 import { OwnConnection } from './own-connection';
@@ -35,14 +37,13 @@ import {
   platformBroadcastChannel,
   platformLocks,
 } from './platform';
-import { meetingName, type TabMessage } from './protocol';
+import { inWindow, meetingName, type TabMessage } from './protocol';
 import {
   type Config,
   type Effect,
   type Event,
   fromLeader,
   hearsFrame,
-  IDLE,
   initialModel,
   type Model,
   protocolOf,
@@ -604,13 +605,8 @@ export class SharedWebSocket<In = Data, Out = Data> implements WebSocketLike<In,
   #relayed(m: TabMessage & { type: 'send' }): void {
     const relay = this.#relay;
     const due = relay.admits(m.from, m.seq);
-    // Out of its deadline's window, a follower that closed may have reported it dropped already:
-    // past `until`, or more than the window before it (the wall clock was set back since).
-    const now = this.#scheduler.now();
-    const late =
-      due &&
-      m.until !== Number.POSITIVE_INFINITY &&
-      !(now < m.until && m.until - now <= this.#config.relayWindow);
+    // Out of its deadline's window, a follower that closed may have reported it dropped already.
+    const late = due && !inWindow(m.until, this.#scheduler.now(), this.#config.relayWindow);
     if (due && !late && this.#write(m.data)) {
       relay.wrote(m.from, m.seq);
       // In the task that wrote it, not on a timer (which a background tab slows to a second):
@@ -682,11 +678,12 @@ export class SharedWebSocket<In = Data, Out = Data> implements WebSocketLike<In,
         const outbox = this.#outbox;
         const now = this.#scheduler.now();
         const window = this.#config.relayWindow;
-        // (A wall clock set back since the hand-over puts `now` before the window instead.)
-        const fresh = m.late !== undefined && now < m.late && m.late - now <= window;
-        // Once may be a wall clock stepped back between the hand-over and the leader's read; the
-        // copy sent again carries a deadline from after the refusal, so twice in a row is not
-        // (counted per tab: a message may expire from the queue before its second try).
+        // Refused as late although in its window by this tab's clock: the clocks disagree, or the
+        // wall clock stepped back between the hand-over and the leader's read.
+        const fresh = m.late !== undefined && inWindow(m.late, now, window);
+        // Once may be the step back; the copy sent again carries a deadline from after the
+        // refusal, so twice in a row is not (counted per tab: a message may expire from the
+        // queue before its second try).
         if (fresh) this.#lateStreak++;
         if (fresh && this.#lateStreak >= 2 && this.#deadlines) {
           // Late by the leader's clock, not by this tab's: they disagree, and deadlines cannot

@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Connected, type ConnectionState, Disconnected } from '../../src/core';
+import { IDLE } from '../../src/core/retry-state';
 import type { TabMessage, Written } from '../../src/tabs/protocol';
 import {
   type Config,
@@ -11,7 +12,6 @@ import {
   type Event,
   fromLeader,
   hearsFrame,
-  IDLE,
   initialModel,
   LOST,
   type Model,
