@@ -238,7 +238,10 @@ try {
       try {
         await page.goto(`${base}/iframe.html?id=${entry.id}&viewMode=docs`);
         await page.locator('.sbdocs-content').waitFor({ timeout: 30_000 });
-        await page.waitForLoadState('networkidle');
+        // Not 'networkidle': a page whose demo polls its server (the login gate asks the chaos
+        // server for its counts) never goes quiet. Its assets and fonts are what must be in.
+        await page.waitForLoadState('load');
+        await page.evaluate(() => document.fonts.ready.then(() => undefined));
         // Code blocks are highlighted after the page renders: every page has at least one.
         await page.locator('.docblock-source').first().waitFor();
         await page.evaluate(
